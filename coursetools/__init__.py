@@ -1,0 +1,1 @@
+"""Maintenance tools for the course: executing notebooks for the book, and the student edition."""

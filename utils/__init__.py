@@ -1,0 +1,7 @@
+"""Helpers shared by the course notebooks: run settings, data, plotting and exercise checks.
+
+The lessons themselves (models, losses, training loops) live in the notebooks; this package
+holds only what is not the lesson.
+"""
+
+__all__ = ["settings", "data", "plotting", "checks"]

@@ -1,0 +1,108 @@
+"""Exercise checks that teach: they say whether an answer is right and, if not, what is wrong.
+
+Each check prints a short verdict and returns True or False; none of them prints the solution.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+
+import torch
+
+PASS = "✅"
+FAIL = "❌"
+
+
+def _verdict(ok: bool, name: str, message: str = "") -> bool:
+    print(f"{PASS} {name}: correct." if ok else f"{FAIL} {name}: {message}")
+    return ok
+
+
+def _unanswered(answer) -> bool:
+    return answer is None or answer is Ellipsis
+
+
+def check_tensor(answer, expected: torch.Tensor, name: str = "answer", atol: float = 1e-5,
+                 rtol: float = 1e-4, check_dtype: bool = True) -> bool:
+    """Compare a tensor answer with the expected one: type, shape, dtype, then values (first bad index)."""
+    if _unanswered(answer):
+        return _verdict(False, name, "no answer yet: replace the `...` with your code.")
+    if not torch.is_tensor(answer):
+        return _verdict(False, name, f"expected a torch.Tensor, got {type(answer).__name__}.")
+    if tuple(answer.shape) != tuple(expected.shape):
+        return _verdict(False, name, f"wrong shape {tuple(answer.shape)}; expected {tuple(expected.shape)}.")
+    if check_dtype and answer.dtype != expected.dtype:
+        return _verdict(False, name, f"wrong dtype {answer.dtype}; expected {expected.dtype}.")
+    got, want = answer.detach().cpu().double(), expected.detach().cpu().double()
+    bad = ~torch.isclose(got, want, atol=atol, rtol=rtol, equal_nan=True)
+    if bad.any():
+        index = tuple(int(i) for i in bad.nonzero()[0])
+        where = index if len(index) != 1 else index[0]
+        return _verdict(False, name, f"{int(bad.sum())} of {bad.numel()} values are off, the first at "
+                                     f"index {where}: got {got[index].item():.4g}.")
+    return _verdict(True, name)
+
+
+def check_number(answer, expected: float, name: str = "answer", rel_tol: float = 1e-3,
+                 abs_tol: float = 1e-6) -> bool:
+    """Compare a number answer with the expected one and say whether it is too high or too low."""
+    if _unanswered(answer):
+        return _verdict(False, name, "no answer yet: replace the `...` with your number.")
+    if torch.is_tensor(answer) and answer.numel() == 1:
+        answer = answer.item()
+    if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+        return _verdict(False, name, f"expected a number, got {type(answer).__name__}.")
+    if math.isclose(answer, expected, rel_tol=rel_tol, abs_tol=abs_tol):
+        return _verdict(True, name)
+    return _verdict(False, name, f"{answer:.4g} is too {'high' if answer > expected else 'low'}.")
+
+
+def check_shape(answer, expected: Sequence[int], name: str = "shape") -> bool:
+    """Check a shape answer: a tensor, a torch.Size or a tuple of ints equal to ``expected``."""
+    if _unanswered(answer):
+        return _verdict(False, name, "no answer yet: replace the `...` with your answer.")
+    shape = tuple(answer.shape) if torch.is_tensor(answer) else tuple(answer)
+    expected = tuple(expected)
+    if len(shape) != len(expected):
+        return _verdict(False, name, f"{len(shape)} dimensions {shape}; expected {len(expected)}.")
+    wrong = [i for i, (a, b) in enumerate(zip(shape, expected)) if a != b]
+    if wrong:
+        return _verdict(False, name, f"{shape} differs from the expected shape in dimension {wrong[0]} "
+                                     f"(got {shape[wrong[0]]}).")
+    return _verdict(True, name)
+
+
+def check_function(func: Callable, cases: Iterable[tuple[tuple, object]], name: str | None = None) -> bool:
+    """Call ``func(*args)`` for each ``(args, expected)`` case and report the first case it gets wrong."""
+    name = name or getattr(func, "__name__", "function")
+    for args, expected in cases:
+        result = func(*args)
+        if torch.is_tensor(expected):
+            same = torch.is_tensor(result) and result.shape == expected.shape and torch.allclose(
+                result.double(), expected.double(), atol=1e-5)
+        else:
+            same = result == expected
+        if not same:
+            shown = ", ".join(map(repr, args))
+            return _verdict(False, name, f"{name}({shown}) returned {result!r}, which is not right.")
+    return _verdict(True, name)
+
+
+def check_choice(answer, expected: str, options: Sequence[str], name: str = "answer") -> bool:
+    """Check a multiple-choice answer (one of ``options``, case-insensitive) against ``expected``."""
+    if _unanswered(answer):
+        return _verdict(False, name, f"no answer yet: choose one of {', '.join(map(repr, options))}.")
+    normalised = str(answer).strip().lower()
+    if normalised not in [option.lower() for option in options]:
+        return _verdict(False, name, f"{answer!r} is not one of {', '.join(map(repr, options))}.")
+    return _verdict(normalised == expected.lower(), name, f"{answer!r} is not the right choice; look again.")
+
+
+# Checks added for chapters 2-4 (keep this line: it marks where they go).
+
+# Checks added for chapter 5 (keep this line: it marks where they go).
+
+# Checks added for chapter 6 (keep this line: it marks where they go).
+
+# Checks added for chapter 7 (keep this line: it marks where they go).

@@ -1,0 +1,168 @@
+"""Run settings: the mode (full or smoke), the per-mode sizes, the device, seeding, and results.
+
+Every notebook starts with ``run = start_chapter("NN_name")`` and ends with ``record_results(...)``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import torch
+
+MODES = ("full", "smoke")
+
+# The per-mode sizes of every chapter, in one place. ``full`` is what a person gets by default and
+# what the book's stored outputs come from; ``smoke`` is the quick run that CI and the tests use.
+SIZES: dict[str, dict[str, dict]] = {
+    "01_transpose_convolution": {
+        "full": {"train_steps": 300},
+        "smoke": {"train_steps": 20},
+    },
+    "02_mnist_autoencoder": {
+        "full": {"train_images": 60_000, "test_images": 10_000, "epochs": 30, "batch_size": 256,
+                 "latent2d_epochs": 15, "blob_epochs": 300},
+        "smoke": {"train_images": 1_024, "test_images": 512, "epochs": 1, "batch_size": 128,
+                  "latent2d_epochs": 1, "blob_epochs": 20},
+    },
+    "03_latent_interpolation": {
+        "full": {"train_images": 60_000, "test_images": 10_000, "epochs": 30, "batch_size": 256},
+        "smoke": {"train_images": 1_024, "test_images": 512, "epochs": 1, "batch_size": 128},
+    },
+    "04_denoising_autoencoder": {
+        "full": {"train_images": 60_000, "test_images": 10_000, "epochs": 30, "batch_size": 256,
+                 "all_digits_epochs": 10},
+        "smoke": {"train_images": 1_024, "test_images": 512, "epochs": 1, "batch_size": 128,
+                  "all_digits_epochs": 1},
+    },
+    "05_cifar10_bottleneck": {
+        "full": {"train_images": 50_000, "test_images": 10_000, "epochs": 20, "batch_size": 256,
+                 "sweep_epochs": 10},
+        "smoke": {"train_images": 512, "test_images": 256, "epochs": 1, "batch_size": 128,
+                  "sweep_epochs": 1},
+    },
+    "06_dcgan_faces": {
+        "full": {"images": 10_000, "epochs": 40, "batch_size": 128},
+        "smoke": {"images": 256, "epochs": 1, "batch_size": 64},
+    },
+    "07_multi_input_networks": {
+        "full": {"train_images": 60_000, "test_images": 10_000, "epochs": 8, "batch_size": 256},
+        "smoke": {"train_images": 1_024, "test_images": 512, "epochs": 1, "batch_size": 128},
+    },
+}
+
+RESULTS_ENV = "COURSE_RESULTS_FILE"
+
+
+def get_mode() -> str:
+    """Return the run mode from ``COURSE_MODE`` (``full`` unless set to ``smoke``)."""
+    mode = os.environ.get("COURSE_MODE", "").strip().lower() or "full"
+    if mode not in MODES:
+        raise ValueError(
+            f"COURSE_MODE={mode!r} is not a mode: set it to 'full' (the real run, the default) "
+            "or 'smoke' (a quick check on a small subset)."
+        )
+    return mode
+
+
+def chapter_sizes(chapter: str, mode: str | None = None) -> SimpleNamespace:
+    """Return the sizes (epochs, subset sizes, ...) of ``chapter`` in ``mode`` as attributes."""
+    if chapter not in SIZES:
+        known = ", ".join(sorted(SIZES))
+        raise KeyError(f"No sizes for chapter {chapter!r}; known chapters: {known}.")
+    return SimpleNamespace(**SIZES[chapter][mode or get_mode()])
+
+
+def get_device() -> torch.device:
+    """Pick CUDA, then Apple MPS, then CPU; ``COURSE_DEVICE`` (e.g. ``cpu``) overrides the choice."""
+    wanted = os.environ.get("COURSE_DEVICE", "").strip().lower()
+    if wanted:
+        available = {"cpu": True, "cuda": torch.cuda.is_available(),
+                     "mps": torch.backends.mps.is_available()}
+        if wanted not in available:
+            raise ValueError(f"COURSE_DEVICE={wanted!r} is not one of cpu, cuda, mps.")
+        if not available[wanted]:
+            raise RuntimeError(f"COURSE_DEVICE={wanted!r} was asked for but is not available here; "
+                               "unset COURSE_DEVICE to pick the best device automatically.")
+        return torch.device(wanted)
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def describe_device(device: torch.device) -> str:
+    """Return a short human name for ``device``, e.g. ``cuda (NVIDIA H100 80GB HBM3)``."""
+    if device.type == "cuda":
+        return f"cuda ({torch.cuda.get_device_name(device)})"
+    if device.type == "mps":
+        return "mps (Apple GPU)"
+    return f"cpu ({torch.get_num_threads()} threads)"
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and PyTorch (all devices) so that a rerun gives the same numbers."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def start_chapter(chapter: str, seed: int = 0) -> SimpleNamespace:
+    """Seed, pick the device and print the mode and device once; return ``mode, device, size``."""
+    mode = get_mode()
+    device = get_device()
+    seed_everything(seed)
+    if device.type == "cuda":
+        torch.backends.cuda.matmul.allow_tf32 = True
+        torch.backends.cudnn.allow_tf32 = True
+    size = chapter_sizes(chapter, mode)
+    print(f"Mode: {mode} · device: {describe_device(device)} · torch {torch.__version__} · seed {seed}")
+    _write_record({"mode": mode, "device": describe_device(device)})
+    return SimpleNamespace(chapter=chapter, mode=mode, device=device, size=size, seed=seed)
+
+
+def record_results(**values: float | int | str) -> None:
+    """Print a chapter's headline figures and store them (flat name -> number or text) for its metadata."""
+    clean = {}
+    for name, value in values.items():
+        if isinstance(value, (torch.Tensor, np.generic)):
+            value = value.item()
+        if not isinstance(value, (int, float, str)):
+            raise TypeError(f"Result {name!r} must be a number or a string, not {type(value).__name__}.")
+        clean[name] = round(value, 4) if isinstance(value, float) else value
+    _write_record({"results": clean})
+    width = max(map(len, clean))
+    print("Headline results of this run:")
+    for name, value in clean.items():
+        print(f"  {name:<{width}}  {value}")
+
+
+def _write_record(update: dict) -> None:
+    """Merge ``update`` into the JSON file named by ``COURSE_RESULTS_FILE``, if that is set."""
+    path = os.environ.get(RESULTS_ENV)
+    if not path:
+        return
+    path = Path(path)
+    record = json.loads(path.read_text()) if path.exists() else {}
+    for key, value in update.items():
+        if isinstance(value, dict):
+            record.setdefault(key, {}).update(value)
+        else:
+            record[key] = value
+    path.write_text(json.dumps(record, indent=1))
+
+
+def progress(iterable=None, **kwargs):
+    """Return a text progress bar (tqdm) that updates in place on Colab and reads well in the book."""
+    import sys
+
+    from tqdm.std import tqdm
+
+    options = {"file": sys.stdout, "ncols": 100, "mininterval": 1.0, "ascii": False, "leave": True}
+    options.update(kwargs)
+    return tqdm(iterable, **options)
