@@ -101,8 +101,113 @@ def check_choice(answer, expected: str, options: Sequence[str], name: str = "ans
 
 # Checks added for chapters 2-4 (keep this line: it marks where they go).
 
+def check_output_padding(func: Callable, name: str | None = None) -> bool:
+    """Check ``func(h_in, h_out, kernel, stride, padding)``, which returns the output_padding that makes
+    ``nn.ConvTranspose2d`` map size h_in to h_out (None if none can), against PyTorch's layer (chapter 2)."""
+    if _unanswered(func):
+        return _verdict(False, name or "function", "no answer yet: replace the `...` with your function.")
+    settings = [(7, 14, 3, 2, 1), (14, 28, 3, 2, 1), (7, 13, 3, 2, 1), (1, 7, 7, 1, 0), (7, 15, 3, 2, 1),
+                (4, 8, 4, 2, 1), (5, 16, 5, 3, 1), (5, 15, 5, 3, 1), (5, 10, 5, 3, 1), (3, 2, 3, 1, 1)]
+    return check_function(func, [(args, _output_padding_by_trial(*args)) for args in settings], name)
+
+
+def _output_padding_by_trial(h_in: int, h_out: int, kernel: int, stride: int, padding: int) -> int | None:
+    """The output_padding (0 <= op < stride) for which PyTorch's ConvTranspose2d gives h_out, else None."""
+    for output_padding in range(stride):
+        layer = torch.nn.ConvTranspose2d(1, 1, kernel, stride, padding, output_padding)
+        if layer(torch.zeros(1, 1, h_in, h_in)).shape[-1] == h_out:
+            return output_padding
+    return None
+
+
+def check_low_rank_mse(answer, data: torch.Tensor, rank: int, name: str = "mse", rel_tol: float = 1e-3) -> bool:
+    """Check the mean squared error (over all entries) of the best rank-``rank`` affine reconstruction of
+    the rows of ``data`` (N, D), i.e. PCA with ``rank`` components (chapter 2)."""
+    data = torch.as_tensor(data).detach().cpu().double()
+    if data.dim() != 2 or not 0 <= rank <= data.shape[1]:
+        raise ValueError(f"Expected data shaped (N, D) and 0 <= rank <= D, got {tuple(data.shape)} and {rank}.")
+    variances = torch.linalg.eigvalsh(torch.cov(data.T, correction=0).reshape(data.shape[1], data.shape[1]))
+    expected = variances[: data.shape[1] - rank].clamp(min=0).sum().item() / data.shape[1]
+    return check_number(answer, expected, name=name, rel_tol=rel_tol)
+
 # Checks added for chapter 5 (keep this line: it marks where they go).
 
+def check_mse_optimum(answer, targets: torch.Tensor, name: str = "image", atol: float = 1e-5) -> bool:
+    """Check that ``answer`` is the one image with the least mean squared error to all ``targets`` (N, ...)
+    (chapter 5); if not, say how far its error is above the smallest possible."""
+    if _unanswered(answer):
+        return _verdict(False, name, "no answer yet: replace the `...` with your image.")
+    if not torch.is_tensor(answer):
+        return _verdict(False, name, f"expected a torch.Tensor, got {type(answer).__name__}.")
+    if tuple(answer.shape) != tuple(targets.shape[1:]):
+        return _verdict(False, name, f"wrong shape {tuple(answer.shape)}; expected one image shaped "
+                                     f"{tuple(targets.shape[1:])}.")
+    targets = targets.detach().cpu().double()
+    answer = answer.detach().cpu().double()
+    best = torch.mean((targets - targets.mean(0)) ** 2).item()
+    mse = torch.mean((targets - answer) ** 2).item()
+    return _verdict(mse - best <= atol, name, f"its mean squared error to the targets is {mse:.5f}, "
+                                            f"{mse - best:.5f} above the smallest possible ({best:.5f}).")
+
 # Checks added for chapter 6 (keep this line: it marks where they go).
+
+
+def check_layer_sizes(answer, model: torch.nn.Module, example_input: torch.Tensor, layer_type=None,
+                      name: str = "layer sizes") -> bool:
+    """Check a list of output heights, one per ``layer_type`` layer (default ConvTranspose2d), by running
+    ``model`` on ``example_input`` (chapter 6); a wrong entry is named, its right value is not shown."""
+    layer_type = layer_type or torch.nn.ConvTranspose2d
+    if _unanswered(answer):
+        return _verdict(False, name, "no answer yet: replace the `...` with your list of sizes.")
+    sizes = answer.tolist() if torch.is_tensor(answer) else answer
+    if not isinstance(sizes, (list, tuple)) or not all(isinstance(s, int) and not isinstance(s, bool)
+                                                        for s in sizes):
+        return _verdict(False, name, "expected a list of whole numbers, one height per layer.")
+    heights = []
+    hooks = [m.register_forward_hook(lambda _m, _i, out: heights.append(out.shape[-2]))
+             for m in model.modules() if isinstance(m, layer_type)]
+    was_training = model.training
+    try:
+        with torch.no_grad():
+            model.eval()(example_input)
+    finally:
+        model.train(was_training)
+        for hook in hooks:
+            hook.remove()
+    kind = layer_type.__name__
+    if len(sizes) != len(heights):
+        return _verdict(False, name, f"the model has {len(heights)} {kind} layers; you gave {len(sizes)} sizes.")
+    wrong = [i for i, (a, b) in enumerate(zip(sizes, heights)) if a != b]
+    if wrong:
+        return _verdict(False, name, f"entry {wrong[0]} (the output of {kind} number {wrong[0] + 1}) is wrong: "
+                                     "recompute it from that layer's kernel size, stride and padding.")
+    return _verdict(True, name)
+
+
+def check_discriminator_loss(func: Callable, name: str = "discriminator_loss") -> bool:
+    """Check ``func(real_logits, fake_logits)`` = −mean log σ(real) − mean log(1 − σ(fake)), also for
+    very confident logits (±40), where a naive log of a sigmoid gives inf (chapter 6)."""
+    from torch.nn.functional import binary_cross_entropy_with_logits as bce
+
+    g = torch.Generator().manual_seed(0)
+    ordinary = [(torch.randn(8, generator=g), torch.randn(8, generator=g)),
+                (3 * torch.randn(5, generator=g) + 1, 3 * torch.randn(7, generator=g) - 2)]
+    confident = (torch.tensor([40.0, -40.0, 3.0]), torch.tensor([40.0, -40.0, -3.0]))
+    for i, (real, fake) in enumerate([*ordinary, confident]):
+        got = func(real.clone(), fake.clone())
+        if i == 0 and _unanswered(got):
+            return _verdict(False, name, "no answer yet: replace the `...` with your code.")
+        if not torch.is_tensor(got) or got.numel() != 1:
+            return _verdict(False, name, "return one number as a tensor (the mean over each batch, summed).")
+        want = bce(real, torch.ones_like(real)) + bce(fake, torch.zeros_like(fake))
+        if i == 2 and not torch.isfinite(got).all():
+            return _verdict(False, name, "the loss is not finite when the discriminator is very sure (logits of "
+                                         "±40): compute log σ(x) as F.logsigmoid(x) and log(1 − σ(x)) as "
+                                         "F.logsigmoid(−x).")
+        if not torch.isclose(got.detach().double().reshape(()), want.double(), rtol=1e-4, atol=1e-4):
+            which = "very confident logits (±40)" if i == 2 else "ordinary logits"
+            return _verdict(False, name, f"wrong value for {which}: check the signs, which batch is labelled "
+                                         "real, and that each term is a mean over its own batch.")
+    return _verdict(True, name)
 
 # Checks added for chapter 7 (keep this line: it marks where they go).

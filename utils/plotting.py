@@ -237,8 +237,164 @@ def _frame_array(frame, value_range) -> np.ndarray:
 
 # Helpers added for chapters 2-4 (keep this line: it marks where they go).
 
+def show_latent_grid(images, z1_values, z2_values, title: str | None = None, value_range=None,
+                     inches_per_image: float = 0.45) -> plt.Figure:
+    """Show decoded points of a 2-D code plane as one grid with the code values as axis ticks (chapter 2).
+
+    ``images[i * len(z1_values) + j]`` decodes ``(z1_values[j], z2_values[i])``; row i = 0 is drawn at the bottom.
+    """
+    unit = to_unit_range(images, value_range)
+    z1, z2 = np.asarray(z1_values, dtype=float), np.asarray(z2_values, dtype=float)
+    if z1.ndim != 1 or z2.ndim != 1 or len(z1) == 0 or len(z2) == 0 or len(unit) != len(z1) * len(z2):
+        raise ValueError(f"Got {len(unit)} images for {z2.size} z₂ values × {z1.size} z₁ values "
+                         "(two non-empty 1-D lists whose sizes multiply to the number of images).")
+    h, w = unit.shape[2:]
+    bottom_up = unit.reshape(len(z2), len(z1), *unit.shape[1:]).flip(0).reshape(unit.shape)
+    fig, ax = plt.subplots(figsize=(len(z1) * inches_per_image + 1.2, len(z2) * inches_per_image + 1.0))
+    _imshow(ax, image_grid(bottom_up, nrow=len(z1), padding=0))
+    ax.set_xticks(w / 2 - 0.5 + w * np.arange(len(z1)), [f"{v:.2g}" for v in z1], fontsize=8)
+    ax.set_yticks(h / 2 - 0.5 + h * np.arange(len(z2)), [f"{v:.2g}" for v in z2[::-1]], fontsize=8)
+    ax.set_xlabel("z₁ (first code number)")
+    ax.set_ylabel("z₂ (second code number)")
+    if title:
+        ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def mark_points(fig, points, texts: Sequence[str] | None = None, name: str = "chosen points"):
+    """Add black, labelled (default 1, 2, ...) markers at (N, 2) ``points`` to a plotly 2-D scatter (chapter 2)."""
+    import plotly.graph_objects as go
+
+    points = np.asarray(torch.as_tensor(points, dtype=torch.float32).detach().cpu())
+    if points.ndim != 2 or points.shape[1] != 2 or len(points) == 0:
+        raise ValueError(f"Expected points shaped (N, 2) with N >= 1, got {points.shape}.")
+    texts = [str(i + 1) for i in range(len(points))] if texts is None else [str(t) for t in texts]
+    if len(texts) != len(points):
+        raise ValueError(f"Got {len(texts)} texts for {len(points)} points.")
+    fig.add_trace(go.Scatter(x=points[:, 0], y=points[:, 1], mode="markers+text", text=texts, name=name,
+                             textposition="top center", marker={"symbol": "x", "size": 12, "color": "black"}))
+    return fig
+
+
+def animate_rows(frames: Sequence[Mapping[str, object]], titles: Sequence[str] | None = None,
+                 interval_ms: int = 500, value_range=None, inches_per_image: float = 0.6):
+    """Animate labelled rows of images, one ``{row name: images}`` mapping per frame (chapter 4).
+
+    E.g. noisy input / prediction / clean target after every epoch; returns HTML, like ``animate``.
+    """
+    from IPython.display import HTML
+    from matplotlib import animation
+
+    if len(frames) == 0:
+        raise ValueError("animate_rows needs at least one frame, e.g. [{'input': x, 'output': y}].")
+    if titles is not None and len(titles) != len(frames):
+        raise ValueError(f"Got {len(titles)} titles for {len(frames)} frames.")
+    names = list(frames[0]) if isinstance(frames[0], Mapping) else []
+    grids = [_rows_grid(frame, names, i, value_range) for i, frame in enumerate(frames)]
+    if len({grid.shape for grid in grids}) != 1:
+        raise ValueError("Every frame needs images of the same size and count in each row.")
+    cols, rows = len(to_unit_range(frames[0][names[0]], value_range)), len(names)
+    fig, ax = plt.subplots(figsize=(cols * inches_per_image + 1.3, rows * inches_per_image + 0.5))
+    _imshow(ax, grids[0])
+    step = (grids[0].shape[0] - 2) / rows  # image height + image_grid's padding of 2 pixels
+    ax.set_yticks([0.5 + step * (r + 0.5) for r in range(rows)], names)
+    ax.tick_params(length=0, labelsize=9)
+    image = ax.images[0]
+
+    def draw(i):
+        image.set_data(grids[i])
+        if titles:
+            ax.set_title(titles[i], fontsize=10)
+        return (image,)
+
+    fig.tight_layout()
+    anim = animation.FuncAnimation(fig, draw, frames=len(grids), interval=interval_ms, blit=False)
+    html = anim.to_jshtml(default_mode="loop")
+    plt.close(fig)
+    return HTML(html)
+
+
+def _rows_grid(frame: Mapping[str, object], names: list[str], index: int, value_range) -> np.ndarray:
+    """Tile one frame of ``animate_rows`` (same rows as ``names``, equal counts) into an image array."""
+    if not isinstance(frame, Mapping) or list(frame) != names or not names:
+        got = list(frame) if isinstance(frame, Mapping) else type(frame).__name__
+        raise ValueError(f"Frame {index} has rows {got}; every frame needs to be a mapping with the rows "
+                         f"{names} (at least one), in that order.")
+    rows = [to_unit_range(frame[name], value_range) for name in names]
+    counts = {len(row) for row in rows}
+    if len(counts) != 1:
+        raise ValueError(f"Frame {index}: every row needs the same number of images, got {sorted(counts)}.")
+    return image_grid(torch.cat(rows), nrow=counts.pop(), value_range=(0, 1))
+
+
 # Helpers added for chapter 5 (keep this line: it marks where they go).
 
+def plot_bottleneck_sweep(series: Mapping[str, tuple[Sequence[float], Sequence[float]]], input_size: int,
+                          ylabel: str = "PSNR (dB)", title: str | None = None, ax=None) -> plt.Figure:
+    """Plot named ``(sizes, scores)`` series against bottleneck size (log axis), with a top axis for the
+    compression ratio ``input_size / size`` (chapter 5)."""
+    if not series:
+        raise ValueError("plot_bottleneck_sweep needs at least one series, e.g. {'sweep': (sizes, psnrs)}.")
+    if input_size <= 0:
+        raise ValueError(f"input_size must be positive, got {input_size}.")
+    fig, ax = plt.subplots(figsize=(6.4, 4.0)) if ax is None else (ax.figure, ax)
+    ticks = set()
+    for name, (sizes, values) in series.items():
+        sizes, values = np.asarray(sizes, dtype=float), np.asarray(values, dtype=float)
+        if len(sizes) == 0 or len(sizes) != len(values):
+            raise ValueError(f"Series {name!r} has {len(sizes)} sizes and {len(values)} scores (need >= 1, equal).")
+        if (sizes <= 0).any():
+            raise ValueError(f"Series {name!r} has a bottleneck size <= 0; sizes must be positive.")
+        ax.plot(sizes, values, marker="o", linestyle="-" if len(sizes) > 1 else "none", label=name)
+        ticks.update(sizes.tolist())
+    ticks = sorted(ticks)
+    ax.set_xscale("log")
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.minorticks_off()
+    ax.set_xlabel("bottleneck size (numbers per image)")
+    ax.set_ylabel(ylabel)
+    ratio = lambda s: input_size / np.maximum(np.asarray(s, dtype=float), 1e-9)  # its own inverse
+    top = ax.secondary_xaxis("top", functions=(ratio, ratio))
+    top.set_xticks([input_size / t for t in ticks], [f"{input_size / t:.3g}×" for t in ticks])
+    top.minorticks_off()
+    top.set_xlabel(f"compression ratio ({input_size} / bottleneck size)")
+    if title:
+        ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    return fig
+
 # Helpers added for chapter 6 (keep this line: it marks where they go).
+
+
+def show_spectra(spectra: Mapping[str, object], title: str | None = None, shared_scale: bool = True,
+                 cmap: str = "magma", inches: float = 3.4, colorbar_label: str = "log₁₀ power") -> plt.Figure:
+    """Show centred 2-D power spectra (name -> (H, W) log10 power) side by side, axes in cycles/pixel (ch. 6)."""
+    if not spectra:
+        raise ValueError("show_spectra needs at least one spectrum, e.g. {'real': log_power}.")
+    arrays = {name: np.asarray(torch.as_tensor(s).detach().cpu(), dtype=float) for name, s in spectra.items()}
+    shapes = {a.shape for a in arrays.values()}
+    if len(shapes) != 1 or len(next(iter(shapes))) != 2:
+        raise ValueError(f"Every spectrum must be one (H, W) array of the same shape, got {sorted(shapes)}.")
+    low = min(np.nanmin(a) for a in arrays.values()) if shared_scale else None  # NaN bins (e.g. zero
+    high = max(np.nanmax(a) for a in arrays.values()) if shared_scale else None  # frequency) stay blank
+    fig, axes = plt.subplots(1, len(arrays), squeeze=False, figsize=(len(arrays) * (inches + 0.9), inches))
+    for ax, (name, array) in zip(axes[0], arrays.items()):
+        h, w = array.shape
+        extent = (*_frequency_edges(w), *_frequency_edges(h)[::-1])  # row 0 (top) is frequency -1/2
+        image = ax.imshow(array, cmap=cmap, vmin=low, vmax=high, extent=extent, interpolation="nearest")
+        ax.set(title=name, xlabel="horizontal frequency (cycles/pixel)", ylabel="vertical frequency (cycles/pixel)")
+        fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label=colorbar_label)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def _frequency_edges(n: int) -> tuple[float, float]:
+    """Outer edges, in cycles/pixel, of n fftshift-ed frequency bins (bin i is at (i - n // 2) / n)."""
+    return (-(n // 2) - 0.5) / n, (n - 1 - n // 2 + 0.5) / n
 
 # Helpers added for chapter 7 (keep this line: it marks where they go).

@@ -1,0 +1,29 @@
+"""Shared fixtures: the repository root and a headless matplotlib."""
+
+import os
+from pathlib import Path
+
+import matplotlib
+import pytest
+
+matplotlib.use("Agg")
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def clean_env(monkeypatch):
+    """Remove the course's environment variables so a test starts from the defaults."""
+    for name in list(os.environ):
+        if name.startswith("COURSE_") or name == "PLOTLY_RENDERER":
+            monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+@pytest.fixture
+def mirror():
+    """The offline dataset mirror (CI points COURSE_DATA_MIRROR at ../shared/datasets)."""
+    path = os.environ.get("COURSE_DATA_MIRROR")
+    if not path or not Path(path).is_dir():
+        pytest.skip("COURSE_DATA_MIRROR is not set to the dataset folder (make test sets it).")
+    return Path(path)

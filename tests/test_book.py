@@ -1,0 +1,78 @@
+"""The built book (make book builds it into _build/html with -W before the tests run)."""
+
+import json
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = ROOT / "_build" / "html"
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+PAGES = [TOC["root"]] + [c["file"] for part in TOC["parts"] for c in part["chapters"]]
+
+
+@pytest.fixture(scope="module")
+def built():
+    if not (HTML / "index.html").exists():
+        pytest.fail("_build/html is missing: run `make book` (make test does it first).")
+    return HTML
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_toc_entry_has_an_html_page(built, page):
+    html = (built / f"{page}.html").read_text()
+    assert "<h1" in html and "Traceback" not in html
+
+
+def test_chapter_pages_have_colab_and_kaggle_links_from_the_config(built):
+    repo = CONFIG["repository"]["url"].removeprefix("https://github.com/")
+    branch = CONFIG["repository"]["branch"]
+    for page in (p for p in PAGES if p.startswith("notebooks/")):
+        html = (built / f"{page}.html").read_text()
+        name = page.split("/")[1]
+        colab = f"https://colab.research.google.com/github/{repo}/blob/{branch}/notebooks/{name}.ipynb"
+        kaggle = f"https://kaggle.com/kernels/welcome?src=https://github.com/{repo}/blob/{branch}/notebooks/{name}.ipynb"
+        assert f'href="{colab}"' in html and f'href="{kaggle}"' in html, page
+        assert f"blob/{branch}/student/{name}.ipynb" in html, page
+
+
+def plotly_divs(nb):
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html", "")
+            yield from re.findall(r'Plotly\.newPlot\(\s*"([0-9a-f-]+)"', "".join(html))
+
+
+def test_plotly_figures_are_in_the_html_with_their_data_and_plotly_js(built):
+    found = 0
+    for page in (p for p in PAGES if p.startswith("notebooks/")):
+        nb = nbformat.read(ROOT / f"{page}.ipynb", as_version=4)
+        html = (built / f"{page}.html").read_text()
+        for div in plotly_divs(nb):
+            assert f'id="{div}"' in html and html.count(div) >= 2, f"{page}: plotly figure {div} not in the HTML"
+            found += 1
+        if found:
+            assert "_static/plotly.min.js" in html
+    assert found > 0, "no plotly figure in any chapter"
+    assert (built / "_static" / "plotly.min.js").stat().st_size > 1_000_000
+
+
+def test_solutions_are_hidden_behind_toggles(built):
+    for page in (p for p in PAGES if p.startswith("notebooks/")):
+        nb = nbformat.read(ROOT / f"{page}.ipynb", as_version=4)
+        html = (built / f"{page}.html").read_text()
+        solutions = [c for c in nb.cells if "solution" in c.metadata.get("tags", [])]
+        code = [c for c in solutions if c.cell_type == "code"]
+        assert html.count("tag_solution") >= len(code), page
+        dropdowns = html.count('class="admonition dropdown') + html.count("dropdown admonition")
+        assert dropdowns >= len(solutions) - len(code), page
+
+
+def test_search_index_exists(built):
+    text = (built / "searchindex.js").read_text()
+    index = json.loads(text[text.index("(") + 1: text.rindex(")")])
+    assert set(PAGES) <= set(index["docnames"])

@@ -1,0 +1,61 @@
+"""Tests of the exercise checks added for chapter 2 (output_padding, low-rank reconstruction error)."""
+
+import pytest
+import torch
+
+from utils.checks import check_low_rank_mse, check_output_padding
+
+
+def right_output_padding(h_in, h_out, kernel, stride, padding):
+    output_padding = h_out - ((h_in - 1) * stride - 2 * padding + kernel)
+    return output_padding if 0 <= output_padding < stride else None
+
+
+def test_check_output_padding_accepts_the_rule(capsys):
+    assert check_output_padding(right_output_padding) is True
+    assert "✅ right_output_padding: correct." in capsys.readouterr().out
+
+
+def test_check_output_padding_rejects_wrong_and_missing_answers(capsys):
+    forgets_impossible = lambda h_in, h_out, k, s, p: h_out - ((h_in - 1) * s - 2 * p + k)
+    assert check_output_padding(forgets_impossible, name="op") is False
+    assert "❌ op: op(7, 15, 3, 2, 1) returned 2" in capsys.readouterr().out
+    def stub(h_in, h_out, kernel, stride, padding): ...
+    assert check_output_padding(stub) is False
+    assert "returned None" in capsys.readouterr().out
+    assert check_output_padding(...) is False
+    assert "no answer yet" in capsys.readouterr().out
+
+
+def _data():
+    generator = torch.Generator().manual_seed(0)
+    return torch.randn(200, 3, generator=generator) * torch.tensor([3.0, 1.0, 0.2]) + 5
+
+
+def _pca_mse(data, rank):
+    centred = data - data.mean(0)
+    _, _, vh = torch.linalg.svd(centred, full_matrices=False)
+    basis = vh[:rank].T
+    return torch.mean((centred - centred @ basis @ basis.T) ** 2).item()
+
+
+@pytest.mark.parametrize("rank", [0, 1, 2, 3])
+def test_check_low_rank_mse_accepts_the_pca_error(rank, capsys):
+    assert check_low_rank_mse(_pca_mse(_data(), rank), _data(), rank) is True
+    assert "correct" in capsys.readouterr().out
+
+
+def test_check_low_rank_mse_rejects_a_worse_reconstruction(capsys):
+    data = _data()
+    centred = data - data.mean(0)
+    drop_last_axis = torch.mean(centred[:, 2:] ** 2).item()  # the axes are nearly the principal directions
+    assert check_low_rank_mse(drop_last_axis * 1.5, data, 2, name="mse") is False
+    assert "too high" in capsys.readouterr().out
+    assert check_low_rank_mse(..., data, 2) is False
+    assert "no answer yet" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("data", "rank"), [(torch.zeros(5), 1), (torch.zeros(5, 3), 4), (torch.zeros(5, 3), -1)])
+def test_check_low_rank_mse_rejects_bad_input(data, rank):
+    with pytest.raises(ValueError, match="Expected data shaped"):
+        check_low_rank_mse(0.0, data, rank)

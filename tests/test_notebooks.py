@@ -1,0 +1,116 @@
+"""The chapters as committed: stored outputs from a full run of this very code, clean, and well formed."""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+from coursetools.notebooks import SETUP_CELL, code_sha256
+from utils.settings import SIZES
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+REQUIRED_RESULTS = {
+    "02_mnist_autoencoder": {"test_psnr_db"},
+    "04_denoising_autoencoder": {"eights_sigma0.5_psnr_db", "noisy_input_psnr_db"},
+    "05_cifar10_bottleneck": {"psnr_db_latent200", "psnr_db_latent1000"},
+    "06_dcgan_faces": {"epochs", "train_s", "d_real_mean", "d_fake_mean"},
+    "07_multi_input_networks": {"metric_image_only", "metric_tabular_only", "metric_both", "metric_name"},
+}
+WARNING = re.compile(r"\b\w*Warning\b|^\s*warn", re.MULTILINE)
+DIFFICULTY = re.compile(r"\*Difficulty: (★☆☆|★★☆|★★★) · Assesses: .+\.\*\s*$")
+
+
+def load(path):
+    return nbformat.read(path, as_version=4)
+
+
+def tags(cell):
+    return set(cell.metadata.get("tags", []))
+
+
+@pytest.fixture(params=NOTEBOOKS, ids=lambda p: p.stem)
+def notebook(request):
+    return request.param, load(request.param)
+
+
+def test_there_are_chapters():
+    assert NOTEBOOKS, "no notebooks found in notebooks/"
+
+
+def test_every_toc_chapter_is_a_notebook_with_sizes():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    chapters = [f.split("/", 1)[1] for f in files if f.startswith("notebooks/")]
+    assert sorted(chapters) == [p.stem for p in NOTEBOOKS]
+    assert set(chapters) <= set(SIZES)
+
+
+def test_outputs_come_from_a_full_run_of_this_code(notebook):
+    path, nb = notebook
+    course = nb.metadata.get("course")
+    assert course, f"{path.name} has no course metadata: run `make outputs NB={path.relative_to(ROOT)}`"
+    assert course["mode"] == "full", f"{path.name}'s outputs are from a {course['mode']} run, not a full run"
+    assert course["code_sha256"] == code_sha256(nb), (
+        f"{path.name}'s code changed since its outputs were made: run `make outputs NB={path.relative_to(ROOT)}`")
+    assert {"mode", "device", "versions", "wall_s", "code_sha256", "results"} <= set(course)
+    assert course["wall_s"] > 0 and set(course["versions"]) == {"python", "torch", "torchvision"}
+    missing = REQUIRED_RESULTS.get(path.stem, set()) - set(course["results"])
+    assert not missing, f"{path.name} does not record {sorted(missing)} in course.results"
+    assert all(isinstance(v, (int, float, str)) for v in course["results"].values())
+
+
+def test_every_code_cell_ran_in_order_without_errors_or_warnings(notebook):
+    path, nb = notebook
+    counts = [c.execution_count for c in nb.cells if c.cell_type == "code"]
+    assert None not in counts and counts == sorted(counts), f"{path.name} was not run top to bottom"
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        for output in cell.outputs:
+            assert output.output_type != "error", f"{path.name}: error in cell {cell.source[:60]!r}"
+            text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
+            assert not (output.get("name") == "stderr" and text.strip()), f"{path.name}: stderr {text[:200]!r}"
+            assert not WARNING.search(text), f"{path.name}: a warning in the output: {text[:200]!r}"
+            assert not re.search(r"<(matplotlib|Figure|torch)\S* .*at 0x", text), f"{path.name}: a repr {text[:80]!r}"
+
+
+def test_first_code_cell_is_the_setup_cell_with_the_book_url(notebook):
+    path, nb = notebook
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    assert first.source == SETUP_CELL, f"{path.name}: first code cell must be coursetools.notebooks.SETUP_CELL"
+    url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
+    assert f"git+{url}" in SETUP_CELL
+
+
+def test_chapter_shape_objectives_summary_and_exercises(notebook):
+    path, nb = notebook
+    markdown = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert re.search(r"^#+ Learning objectives", markdown, re.MULTILINE | re.IGNORECASE), path.name
+    assert re.search(r"^#+ Summary", markdown, re.MULTILINE | re.IGNORECASE), path.name
+    exercises = [c for c in nb.cells if "exercise" in tags(c)]
+    assert len(exercises) >= 3, f"{path.name} has {len(exercises)} exercises; at least 3 are needed"
+    for cell in exercises:
+        assert cell.cell_type == "markdown" and cell.source.startswith("### Exercise"), cell.source[:60]
+        assert DIFFICULTY.search(cell.source), f"{path.name}: exercise without a difficulty line: {cell.source[:60]!r}"
+
+
+def test_exercise_cells_follow_the_convention(notebook):
+    path, nb = notebook
+    cells = nb.cells
+    coding = question = 0
+    for i, cell in enumerate(cells):
+        if "stub" in tags(cell):
+            assert tags(cell) >= {"stub", "remove-cell", "nbval-skip"}, f"{path.name}: stub tags {tags(cell)}"
+            following = cells[i + 1]
+            assert following.cell_type == "code" and tags(following) >= {"solution", "hide-input"}, (
+                f"{path.name}: a stub must be followed by its solution cell")
+            coding += 1
+        if "solution" in tags(cell) and cell.cell_type == "markdown":
+            assert cell.source.lstrip().startswith("```{admonition} Solution") and ":class: dropdown" in cell.source
+            question += 1
+        if "solution" in tags(cell) and cell.cell_type == "code":
+            assert "stub" in tags(cells[i - 1]), f"{path.name}: a code solution needs a stub cell before it"
+    assert coding >= 1 and question >= 1, f"{path.name}: {coding} coding and {question} question exercises"

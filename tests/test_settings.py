@@ -1,0 +1,116 @@
+"""utils.settings: mode, sizes, device, seeding, recorded results and the progress bar."""
+
+import io
+import json
+import re
+
+import pytest
+import torch
+
+from utils import settings
+from utils.settings import (
+    SIZES,
+    chapter_sizes,
+    get_device,
+    get_mode,
+    progress,
+    record_results,
+    seed_everything,
+    start_chapter,
+)
+
+
+def test_mode_defaults_to_full_and_reads_the_environment(clean_env):
+    assert get_mode() == "full"
+    clean_env.setenv("COURSE_MODE", " Smoke ")
+    assert get_mode() == "smoke"
+
+
+def test_unknown_mode_says_which_modes_exist(clean_env):
+    clean_env.setenv("COURSE_MODE", "fast")
+    with pytest.raises(ValueError, match="'full'.*'smoke'"):
+        get_mode()
+
+
+def test_every_chapter_has_the_same_size_keys_in_both_modes():
+    for chapter, modes in SIZES.items():
+        assert set(modes) == {"full", "smoke"}, chapter
+        assert set(modes["full"]) == set(modes["smoke"]), chapter
+
+
+def test_chapter_sizes_follow_the_mode(clean_env):
+    clean_env.setenv("COURSE_MODE", "smoke")
+    chapter = next(iter(SIZES))
+    assert vars(chapter_sizes(chapter)) == SIZES[chapter]["smoke"]
+    assert vars(chapter_sizes(chapter, "full")) == SIZES[chapter]["full"]
+
+
+def test_unknown_chapter_lists_the_known_ones():
+    with pytest.raises(KeyError, match="known chapters: 01_"):
+        chapter_sizes("99_nothing")
+
+
+def test_device_override_and_its_errors(clean_env):
+    clean_env.setenv("COURSE_DEVICE", "cpu")
+    assert get_device() == torch.device("cpu")
+    clean_env.setenv("COURSE_DEVICE", "tpu")
+    with pytest.raises(ValueError, match="cpu, cuda, mps"):
+        get_device()
+    clean_env.setattr(torch.cuda, "is_available", lambda: False)
+    clean_env.setenv("COURSE_DEVICE", "cuda")
+    with pytest.raises(RuntimeError, match="not available"):
+        get_device()
+
+
+def test_device_prefers_cuda_then_mps_then_cpu(clean_env):
+    clean_env.setattr(torch.cuda, "is_available", lambda: True)
+    assert get_device().type == "cuda"
+    clean_env.setattr(torch.cuda, "is_available", lambda: False)
+    clean_env.setattr(torch.backends.mps, "is_available", lambda: True)
+    assert get_device().type == "mps"
+    clean_env.setattr(torch.backends.mps, "is_available", lambda: False)
+    assert get_device().type == "cpu"
+
+
+def test_seeding_makes_random_numbers_repeat():
+    seed_everything(3)
+    first = torch.rand(4)
+    seed_everything(3)
+    assert torch.equal(first, torch.rand(4))
+
+
+def test_start_chapter_prints_once_and_records_mode_and_device(clean_env, tmp_path, capsys):
+    record = tmp_path / "record.json"
+    clean_env.setenv("COURSE_RESULTS_FILE", str(record))
+    clean_env.setenv("COURSE_MODE", "smoke")
+    clean_env.setenv("COURSE_DEVICE", "cpu")
+    run = start_chapter("02_mnist_autoencoder", seed=1)
+    assert run.mode == "smoke" and run.device.type == "cpu"
+    assert run.size.epochs == SIZES["02_mnist_autoencoder"]["smoke"]["epochs"]
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "Mode: smoke" in out and "device: cpu" in out
+    assert json.loads(record.read_text()) == {"mode": "smoke", "device": settings.describe_device(run.device)}
+
+
+def test_record_results_merges_prints_and_validates(clean_env, tmp_path, capsys):
+    record = tmp_path / "record.json"
+    clean_env.setenv("COURSE_RESULTS_FILE", str(record))
+    record_results(psnr_db=26.123456, epochs=torch.tensor(3))
+    record_results(**{"sweep_psnr_db_16": 18.5})
+    stored = json.loads(record.read_text())["results"]
+    assert stored == {"psnr_db": 26.1235, "epochs": 3, "sweep_psnr_db_16": 18.5}
+    assert re.search(r"psnr_db\s+26.1235", capsys.readouterr().out)
+    with pytest.raises(TypeError, match="'curve' must be a number"):
+        record_results(curve=[1, 2])
+
+
+def test_record_results_without_a_record_file_only_prints(clean_env, capsys):
+    record_results(answer=42)
+    assert "answer  42" in capsys.readouterr().out
+
+
+def test_progress_writes_a_text_bar_that_ends_complete():
+    stream = io.StringIO()
+    assert list(progress(range(3), desc="training", file=stream)) == [0, 1, 2]
+    final = stream.getvalue().split("\r")[-1]
+    assert "training" in final and "100%" in final and "3/3" in final
