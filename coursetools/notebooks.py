@@ -70,6 +70,11 @@ except ModuleNotFoundError:
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
+def is_stub(cell) -> bool:
+    """True for an exercise's student stub cell (tagged ``stub``), which the full run leaves unexecuted."""
+    return cell.cell_type == "code" and "stub" in cell.metadata.get("tags", [])
+
+
 def normalise_metadata(nb) -> None:
     """Give the notebook the standard Python 3 kernelspec and drop authoring-tool metadata."""
     nb.metadata.pop("jupytext", None)
@@ -88,11 +93,16 @@ def execute(path: Path, mode: str = "full", timeout: int | None = None) -> dict:
         env_before = {k: os.environ.get(k) for k in ("COURSE_MODE", "COURSE_RESULTS_FILE")}
         os.environ.update(COURSE_MODE=mode, COURSE_RESULTS_FILE=str(record_file))
         try:
+            stubs = {i: cell for i, cell in enumerate(nb.cells) if is_stub(cell)}
+            nb.cells = [cell for i, cell in enumerate(nb.cells) if i not in stubs]
             client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                                     resources={"metadata": {"path": str(path.parent)}})
             started = time.perf_counter()
             client.execute()
             wall_s = time.perf_counter() - started
+            for i, cell in sorted(stubs.items()):  # exercise stubs are the student's: never run, no outputs
+                cell.outputs, cell.execution_count = [], None
+                nb.cells.insert(i, cell)
         finally:
             for key, value in env_before.items():
                 os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)

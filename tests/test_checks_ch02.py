@@ -1,9 +1,9 @@
-"""Tests of the exercise checks added for chapter 2 (output_padding, low-rank reconstruction error)."""
+"""Tests of the exercise checks added for chapters 2 and 3 (output_padding, low-rank error, slerp)."""
 
 import pytest
 import torch
 
-from utils.checks import check_low_rank_mse, check_output_padding
+from utils.checks import check_low_rank_mse, check_output_padding, check_slerp
 
 
 def right_output_padding(h_in, h_out, kernel, stride, padding):
@@ -59,3 +59,38 @@ def test_check_low_rank_mse_rejects_a_worse_reconstruction(capsys):
 def test_check_low_rank_mse_rejects_bad_input(data, rank):
     with pytest.raises(ValueError, match="Expected data shaped"):
         check_low_rank_mse(0.0, data, rank)
+
+
+def right_slerp(a, b, steps):
+    omega = torch.arccos(torch.sum(a * b) / (a.norm() * b.norm()))
+    t = torch.linspace(0, 1, steps).view(-1, *[1] * a.dim())
+    return (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)
+
+
+def test_check_slerp_accepts_spherical_interpolation(capsys):
+    assert check_slerp(right_slerp) is True
+    assert "✅ right_slerp: correct." in capsys.readouterr().out
+
+
+def test_check_slerp_keeps_the_norm_of_unit_vectors():
+    a, b = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])
+    path = right_slerp(a, b, 5)
+    assert torch.allclose(path.norm(dim=1), torch.ones(5))  # the reference behaves as a slerp should
+
+
+@pytest.mark.parametrize(("func", "message"), [
+    (lambda a, b, steps: torch.stack([torch.lerp(a, b, w) for w in torch.linspace(0, 1, steps).tolist()]),
+     "do not follow the slerp formula"),
+    (lambda a, b, steps: right_slerp(b, a, steps), "start at a"),
+    (lambda a, b, steps: right_slerp(a, b, steps)[1:], "expected a tensor shaped (5, 4)"),
+    (lambda a, b, steps: None, "got NoneType"),
+])
+def test_check_slerp_explains_wrong_answers(func, message, capsys):
+    assert check_slerp(func, name="slerp") is False
+    out = capsys.readouterr().out
+    assert "❌ slerp:" in out and message in out
+
+
+def test_check_slerp_without_an_answer(capsys):
+    assert check_slerp(...) is False
+    assert "no answer yet" in capsys.readouterr().out

@@ -32,7 +32,9 @@ def test_execute_stamps_the_course_metadata(tmp_path, clean_env):
     path = tmp_path / "demo.ipynb"
     cells = [new_code_cell("from utils.settings import start_chapter, record_results\n"
                            "run = start_chapter('01_transpose_convolution')"),
-             new_code_cell("record_results(answer=2 * 21)")]
+             new_code_cell("record_results(answer=2 * 21)"),
+             new_code_cell("raise NotImplementedError", metadata={"tags": ["stub"]}),
+             new_code_cell("print('solution')")]
     nbformat.write(new_notebook(cells=cells), path)
     course = execute(path, mode="smoke")
     stored = nbformat.read(path, as_version=4)
@@ -42,6 +44,8 @@ def test_execute_stamps_the_course_metadata(tmp_path, clean_env):
     assert course["code_sha256"] == code_sha256(stored)
     assert set(course["versions"]) == {"python", "torch", "torchvision"}
     assert stored.metadata["kernelspec"]["name"] == "python3"
+    stub, solution = stored.cells[2], stored.cells[3]
+    assert stub.outputs == [] and stub.execution_count is None and solution.outputs[0].text == "solution\n"
 
 
 def test_execute_refuses_a_notebook_that_never_starts_the_chapter(tmp_path, clean_env):

@@ -98,7 +98,9 @@ def test_record_results_merges_prints_and_validates(clean_env, tmp_path, capsys)
     record_results(psnr_db=26.123456, epochs=torch.tensor(3))
     record_results(**{"sweep_psnr_db_16": 18.5})
     stored = json.loads(record.read_text())["results"]
-    assert stored == {"psnr_db": 26.1235, "epochs": 3, "sweep_psnr_db_16": 18.5}
+    record_results(tiny_error=4.81234e-07)
+    stored = json.loads(record.read_text())["results"]
+    assert stored == {"psnr_db": 26.1235, "epochs": 3, "sweep_psnr_db_16": 18.5, "tiny_error": 4.81234e-07}
     assert re.search(r"psnr_db\s+26.1235", capsys.readouterr().out)
     with pytest.raises(TypeError, match="'curve' must be a number"):
         record_results(curve=[1, 2])

@@ -99,6 +99,19 @@ def check_choice(answer, expected: str, options: Sequence[str], name: str = "ans
     return _verdict(normalised == expected.lower(), name, f"{answer!r} is not the right choice; look again.")
 
 
+def check_output_shape(layer, input_shape: Sequence[int], expected: Sequence[int], name: str = "layer") -> bool:
+    """Run ``layer`` on zeros of ``input_shape`` and check the output's shape (chapter 1)."""
+    if _unanswered(layer):
+        return _verdict(False, name, "no answer yet: replace the `...` with your layer.")
+    if not callable(layer):
+        return _verdict(False, name, f"expected a layer (a module you can call), got {type(layer).__name__}.")
+    try:
+        output = layer(torch.zeros(*input_shape))
+    except RuntimeError as error:
+        return _verdict(False, name, f"PyTorch refused the input {tuple(input_shape)}: {str(error).splitlines()[0]}")
+    return check_shape(output, expected, name=f"{name} output shape")
+
+
 # Checks added for chapters 2-4 (keep this line: it marks where they go).
 
 def check_output_padding(func: Callable, name: str | None = None) -> bool:
@@ -129,6 +142,35 @@ def check_low_rank_mse(answer, data: torch.Tensor, rank: int, name: str = "mse",
     variances = torch.linalg.eigvalsh(torch.cov(data.T, correction=0).reshape(data.shape[1], data.shape[1]))
     expected = variances[: data.shape[1] - rank].clamp(min=0).sum().item() / data.shape[1]
     return check_number(answer, expected, name=name, rel_tol=rel_tol)
+
+
+def check_slerp(func: Callable, name: str | None = None) -> bool:
+    """Check ``func(a, b, steps)``: spherical interpolation from code ``a`` (t=0) to ``b`` (t=1) in ``steps``
+    equal angle steps, stacked into (steps, *a.shape) (chapter 3)."""
+    name = name or getattr(func, "__name__", "function")
+    if _unanswered(func):
+        return _verdict(False, name, "no answer yet: replace the `...` with your function.")
+    generator = torch.Generator().manual_seed(3)
+    for shape, steps in [((4,), 5), ((64, 1, 1), 9)]:
+        a, b = torch.randn(shape, generator=generator), 2 * torch.randn(shape, generator=generator)
+        result = func(a, b, steps)
+        if not torch.is_tensor(result) or tuple(result.shape) != (steps, *shape):
+            got = tuple(result.shape) if torch.is_tensor(result) else type(result).__name__
+            return _verdict(False, name, f"for a, b shaped {shape} and steps={steps}, expected a tensor shaped "
+                                         f"{(steps, *shape)}, got {got}.")
+        if not (torch.allclose(result[0], a, atol=1e-4) and torch.allclose(result[-1], b, atol=1e-4)):
+            return _verdict(False, name, "the path must start at a (t=0) and end at b (t=1).")
+        if not torch.allclose(result, _slerp_reference(a, b, steps), atol=1e-4):
+            return _verdict(False, name, "the end points are right, but the points between do not follow the "
+                                         "slerp formula at equally spaced t.")
+    return _verdict(True, name)
+
+
+def _slerp_reference(a: torch.Tensor, b: torch.Tensor, steps: int) -> torch.Tensor:
+    """sin((1-t)Ω)/sin Ω · a + sin(tΩ)/sin Ω · b, with Ω the angle between the flattened a and b."""
+    omega = torch.arccos(torch.dot(a.flatten(), b.flatten()) / (a.norm() * b.norm())).clamp(min=1e-6)
+    t = torch.linspace(0, 1, steps).view(-1, *[1] * a.dim())
+    return (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)
 
 # Checks added for chapter 5 (keep this line: it marks where they go).
 
@@ -211,3 +253,30 @@ def check_discriminator_loss(func: Callable, name: str = "discriminator_loss") -
     return _verdict(True, name)
 
 # Checks added for chapter 7 (keep this line: it marks where they go).
+
+
+def check_early_fusion(func: Callable, name: str = "early_fusion") -> bool:
+    """Check ``func(image, table)`` returns the image channels followed by one constant plane per table
+    column, (B, C, H, W) and (B, T) -> (B, C + T, H, W), on random inputs of two sizes (chapter 7)."""
+    g = torch.Generator().manual_seed(0)
+    for batch, channels, height, width, columns in ((2, 1, 28, 28, 10), (3, 2, 5, 7, 4)):
+        image = torch.rand(batch, channels, height, width, generator=g)
+        table = torch.randn(batch, columns, generator=g)
+        got = func(image.clone(), table.clone())
+        if _unanswered(got):
+            return _verdict(False, name, "no answer yet: replace the `...` with your code.")
+        if not torch.is_tensor(got):
+            return _verdict(False, name, f"expected a torch.Tensor, got {type(got).__name__}.")
+        sizes = f"an image {(batch, channels, height, width)} and a table {(batch, columns)}"
+        want = (batch, channels + columns, height, width)
+        if tuple(got.shape) != want:
+            return _verdict(False, name, f"for {sizes} the result has shape {tuple(got.shape)}, not {want}.")
+        if not torch.allclose(got[:, :channels], image):
+            return _verdict(False, name, f"for {sizes} the first {channels} channel(s) should be the image, unchanged.")
+        planes = got[:, channels:]
+        wrong = ~torch.isclose(planes, table[:, :, None, None].expand_as(planes)).flatten(2).all(2)
+        if wrong.any():
+            b, j = (int(i) for i in wrong.nonzero()[0])
+            return _verdict(False, name, f"for {sizes}, channel {channels + j} of example {b} should be a constant "
+                                         f"plane filled with column {j} of that example's table row.")
+    return _verdict(True, name)
