@@ -300,6 +300,8 @@ def animate_rows(frames: Sequence[Mapping[str, object]], titles: Sequence[str] |
     step = (grids[0].shape[0] - 2) / rows  # image height + image_grid's padding of 2 pixels
     ax.set_yticks([0.5 + step * (r + 0.5) for r in range(rows)], names)
     ax.tick_params(length=0, labelsize=9)
+    if titles:
+        ax.set_title(titles[0], fontsize=10)  # before tight_layout, so the titles get room
     image = ax.images[0]
 
     def draw(i):
@@ -398,3 +400,90 @@ def _frequency_edges(n: int) -> tuple[float, float]:
     return (-(n // 2) - 0.5) / n, (n - 1 - n // 2 + 0.5) / n
 
 # Helpers added for chapter 7 (keep this line: it marks where they go).
+
+def plot_bars(values: Mapping[str, float], ylabel: str = "value", title: str | None = None,
+              reference: Mapping[str, float] | None = None, reference_label: str = "reference",
+              fmt: str = "{:.3f}", ax=None) -> plt.Figure:
+    """Bar chart of named numbers, each bar labelled with its value (e.g. test accuracy per model, chapter 7).
+
+    ``reference`` maps some of the names to a level drawn as a dashed line across their bar (e.g. a best possible).
+    """
+    if not values:
+        raise ValueError("plot_bars needs at least one value, e.g. {'model A': 0.9}.")
+    reference = dict(reference or {})
+    unknown = sorted(set(reference) - set(values))
+    if unknown:
+        raise ValueError(f"reference names {unknown} are not among the bars {list(values)}.")
+    fig, ax = plt.subplots(figsize=(1.6 * len(values) + 2.0, 3.8)) if ax is None else (ax.figure, ax)
+    names, heights = list(values), [float(v) for v in values.values()]
+    bars = ax.bar(names, heights, color=plt.rcParams["axes.prop_cycle"].by_key()["color"][:len(names)])
+    ax.bar_label(bars, labels=[fmt.format(h) for h in heights], padding=2,
+                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})  # readable over a reference line
+    for i, name in enumerate(names):
+        if name in reference:
+            ax.hlines(reference[name], i - 0.45, i + 0.45, colors="black", linestyles="--",
+                      label=reference_label if name == next(iter(reference)) else None)
+    top = max(heights + list(reference.values()) + [0.0])
+    ax.set_ylim(min(0.0, *heights), top * 1.15 if top > 0 else 1.0)
+    ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title)
+    if reference:
+        ax.legend(loc="upper left")
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def _box_edge_point(centre, toward, half_width: float, half_height: float) -> np.ndarray:
+    """Return where the line from a box's ``centre`` to the point ``toward`` leaves the box (chapter 7)."""
+    centre, toward = np.asarray(centre, dtype=float), np.asarray(toward, dtype=float)
+    dx, dy = toward - centre
+    if dx == 0 and dy == 0:
+        raise ValueError(f"Cannot draw an arrow from {tuple(centre)} to the same point.")
+    scale = min(half_width / abs(dx) if dx else np.inf, half_height / abs(dy) if dy else np.inf)
+    return centre + scale * np.array([dx, dy])
+
+
+def draw_block_diagram(blocks: Mapping[str, tuple], arrows: Sequence[tuple], ax=None, title: str | None = None,
+                       colors: Mapping[str, str] | None = None, box_size: tuple[float, float] = (1.8, 0.8),
+                       fontsize: float = 9) -> plt.Figure:
+    """Draw labelled boxes joined by arrows, e.g. how a network's inputs flow and fuse (chapter 7).
+
+    ``blocks`` maps a name to its centre ``(x, y)`` or ``(x, y, text)``; ``arrows`` holds ``(from, to)`` or
+    ``(from, to, label)`` tuples of block names. Returns the figure (``ax``'s, if given).
+    """
+    from matplotlib.patches import FancyBboxPatch
+
+    if not blocks:
+        raise ValueError("draw_block_diagram needs at least one block, e.g. {'input': (0, 0)}.")
+    centres, texts = {}, {}
+    for name, spec in blocks.items():
+        if len(spec) not in (2, 3):
+            raise ValueError(f"Block {name!r} must be (x, y) or (x, y, text), got {spec!r}.")
+        centres[name], texts[name] = np.asarray(spec[:2], dtype=float), spec[2] if len(spec) == 3 else name
+    (half_w, half_h), points = (box_size[0] / 2, box_size[1] / 2), np.array(list(centres.values()))
+    (x0, y0), (x1, y1) = points.min(0) - [half_w + 0.2, half_h + 0.3], points.max(0) + [half_w + 0.2, half_h + 0.3]
+    fig, ax = plt.subplots(figsize=(0.9 * (x1 - x0), 0.9 * (y1 - y0) + 0.4)) if ax is None else (ax.figure, ax)
+    for name, (x, y) in centres.items():
+        ax.add_patch(FancyBboxPatch((x - half_w, y - half_h), 2 * half_w, 2 * half_h,
+                                    boxstyle="round,pad=0,rounding_size=0.12", edgecolor="#333333",
+                                    facecolor=(colors or {}).get(name, "#e8eef7"), linewidth=1.2))
+        ax.text(x, y, texts[name], ha="center", va="center", fontsize=fontsize)
+    for arrow in arrows:
+        if len(arrow) not in (2, 3) or any(end not in centres for end in arrow[:2]):
+            raise ValueError(f"Arrow {arrow!r} must be (from, to[, label]) with from and to among {list(centres)}.")
+        start = _box_edge_point(centres[arrow[0]], centres[arrow[1]], half_w, half_h)
+        end = _box_edge_point(centres[arrow[1]], centres[arrow[0]], half_w, half_h)
+        ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "-|>", "color": "#333333",
+                                                          "shrinkA": 0, "shrinkB": 0, "linewidth": 1.2})
+        if len(arrow) == 3:
+            middle, flat = (start + end) / 2, abs(end[0] - start[0]) >= abs(end[1] - start[1])
+            ax.annotate(arrow[2], middle, xytext=(0, 3) if flat else (4, 0), textcoords="offset points",
+                        ha="center" if flat else "left", va="bottom" if flat else "center",
+                        fontsize=fontsize - 1, color="#b03a2e")
+    ax.set(xlim=(x0, x1), ylim=(y0, y1), aspect="equal")
+    ax.axis("off")
+    if title:
+        ax.set_title(title, fontsize=fontsize + 2)
+    return fig

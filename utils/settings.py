@@ -25,7 +25,7 @@ SIZES: dict[str, dict[str, dict]] = {
     },
     "02_mnist_autoencoder": {
         "full": {"train_images": 60_000, "test_images": 10_000, "epochs": 30, "batch_size": 256,
-                 "latent2d_epochs": 15, "blob_epochs": 300},
+                 "latent2d_epochs": 15, "blob_epochs": 1_000},
         "smoke": {"train_images": 1_024, "test_images": 512, "epochs": 1, "batch_size": 128,
                   "latent2d_epochs": 1, "blob_epochs": 50},
     },
