@@ -138,3 +138,13 @@ def test_animate_embeds_every_frame():
         animate([])
     with pytest.raises(ValueError, match="2 titles for 3 frames"):
         animate(frames, titles=["a", "b"])
+
+
+def test_model_summary_is_text_with_readable_units():
+    from torch import nn
+
+    from utils.plotting import model_summary
+
+    text = model_summary(nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU()), input_size=(1, 1, 28, 28), device="cpu")
+    assert "Conv2d" in text and "Total params: 40" in text
+    assert "Units." not in text and "Total mult-adds (M):" in text

@@ -141,6 +141,20 @@ def plot_curves(curves: Mapping[str, Sequence[float]], xlabel: str = "epoch", yl
     return fig
 
 
+def model_summary(model, **kwargs) -> str:
+    """Return torchinfo's summary table of ``model`` as text (kwargs go to ``torchinfo.summary``).
+
+    It also repairs torchinfo 1.8's unit labels on Python ≥ 3.11 ("Units.MEGABYTES" becomes "M").
+    """
+    from torchinfo import summary
+
+    kwargs.setdefault("verbose", 0)
+    text = str(summary(model, **kwargs))
+    for name, short in (("TERABYTES", "T"), ("GIGABYTES", "G"), ("MEGABYTES", "M"), ("NONE", "")):
+        text = text.replace(f" (Units.{name})", f" ({short})" if short else "")
+    return text
+
+
 def _scatter(points, labels, dims: int, title: str, axis_titles: Sequence[str], marker_size: int):
     import plotly.graph_objects as go
 
@@ -340,7 +354,7 @@ def plot_bottleneck_sweep(series: Mapping[str, tuple[Sequence[float], Sequence[f
         raise ValueError("plot_bottleneck_sweep needs at least one series, e.g. {'sweep': (sizes, psnrs)}.")
     if input_size <= 0:
         raise ValueError(f"input_size must be positive, got {input_size}.")
-    fig, ax = plt.subplots(figsize=(6.4, 4.0)) if ax is None else (ax.figure, ax)
+    fig, ax = plt.subplots(figsize=(7.2, 4.2)) if ax is None else (ax.figure, ax)
     ticks = set()
     for name, (sizes, values) in series.items():
         sizes, values = np.asarray(sizes, dtype=float), np.asarray(values, dtype=float)
@@ -352,13 +366,14 @@ def plot_bottleneck_sweep(series: Mapping[str, tuple[Sequence[float], Sequence[f
         ticks.update(sizes.tolist())
     ticks = sorted(ticks)
     ax.set_xscale("log")
-    ax.set_xticks(ticks, [f"{t:g}" for t in ticks])
+    ax.set_xticks(ticks, [f"{t:g}" for t in ticks], fontsize=8)
     ax.minorticks_off()
     ax.set_xlabel("bottleneck size (numbers per image)")
     ax.set_ylabel(ylabel)
     ratio = lambda s: input_size / np.maximum(np.asarray(s, dtype=float), 1e-9)  # its own inverse
     top = ax.secondary_xaxis("top", functions=(ratio, ratio))
-    top.set_xticks([input_size / t for t in ticks], [f"{input_size / t:.3g}×" for t in ticks])
+    labels = [f"{input_size / t:.0f}×" if input_size >= 10 * t else f"{input_size / t:.3g}×" for t in ticks]
+    top.set_xticks([input_size / t for t in ticks], labels, fontsize=8)
     top.minorticks_off()
     top.set_xlabel(f"compression ratio ({input_size} / bottleneck size)")
     if title:
