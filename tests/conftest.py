@@ -27,3 +27,14 @@ def mirror():
     if not path or not Path(path).is_dir():
         pytest.skip("COURSE_DATA_MIRROR is not set to the dataset folder (make test sets it).")
     return Path(path)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Start the student editions' background run (tests/test_student.py) at once and move the tests that read
+    its results to the end, so that it runs beside the rest of the suite instead of after it."""
+    runs = [item for item in items if "student_run" in getattr(item, "fixturenames", ())]
+    if runs and not config.option.collectonly:
+        moved = {id(item) for item in runs}
+        items[:] = [item for item in items if id(item) not in moved] + runs
+        runs[0].module.start_student_runs(sorted({item.callspec.params["student_run"] for item in runs}))

@@ -26,7 +26,7 @@ def test_plot_bottleneck_sweep_draws_series_and_ratio_axis():
     assert [tick.get_text() for tick in ax.get_xticklabels()] == ["16", "64", "200", "256"]
     top = _top_axis(ax)
     assert "compression ratio" in top.get_xlabel()
-    assert [tick.get_text() for tick in top.get_xticklabels()] == ["192×", "48×", "15.4×", "12×"]
+    assert [tick.get_text() for tick in top.get_xticklabels()] == ["192×", "48×", "15×", "12×"]
     assert ax.get_title() == "PSNR against bottleneck size"
     plt.close(fig)
 

@@ -25,7 +25,7 @@ SIZES: dict[str, dict[str, dict]] = {
     },
     "02_mnist_autoencoder": {
         "full": {"train_images": 60_000, "test_images": 10_000, "epochs": 30, "batch_size": 256,
-                 "latent2d_epochs": 15, "blob_epochs": 1_000},
+                 "latent2d_epochs": 12, "blob_epochs": 1_000},
         "smoke": {"train_images": 1_024, "test_images": 512, "epochs": 1, "batch_size": 128,
                   "latent2d_epochs": 1, "blob_epochs": 50},
     },
@@ -40,12 +40,12 @@ SIZES: dict[str, dict[str, dict]] = {
                   "batch_size": 128, "all_train_images": 512, "all_test_images": 500, "all_epochs": 1},
     },
     "05_cifar10_bottleneck": {
-        "full": {"train_images": 50_000, "test_images": 10_000, "epochs": 40, "batch_size": 256,
-                 "sweep_epochs": 12, "sweep_latents": [16, 32, 64, 128, 256, 512],
+        "full": {"train_images": 50_000, "test_images": 10_000, "epochs": 50, "batch_size": 1024,
+                 "sweep_epochs": 10, "sweep_latents": [16, 32, 64, 128, 256, 512],
                  "timing_batches": [64, 256, 1024], "timing_steps": 20},
-        "smoke": {"train_images": 512, "test_images": 256, "epochs": 1, "batch_size": 128,
-                  "sweep_epochs": 1, "sweep_latents": [16, 32, 64, 128, 256, 512],
-                  "timing_batches": [32, 128], "timing_steps": 2},
+        "smoke": {"train_images": 256, "test_images": 200, "epochs": 1, "batch_size": 128,
+                  "sweep_epochs": 1, "sweep_latents": [16, 64, 256],
+                  "timing_batches": [32], "timing_steps": 1},
     },
     "06_dcgan_faces": {
         "full": {"images": 10_000, "epochs": 50, "batch_size": 128, "frame_every": 2,

@@ -2,21 +2,34 @@
 
 * adds "Open in Colab" and "Open in Kaggle" badges (book edition and student edition) to every
   chapter page, built from the repository URL set once in ``_config.yml``;
-* ships plotly.js with the book so interactive figures draw offline.
+* ships plotly.js with the book so interactive figures draw offline;
+* gives every image alt text: its figure caption, else "Figure: <page title>" (matplotlib outputs have none);
+* links each image wider than the text column to its full-size file, so a shrunk figure can be read;
+* works around two theme-stack glitches that raise errors in the browser console (see the functions).
 """
 
 from __future__ import annotations
 
+import html
+import posixpath
+import re
 import shutil
 from pathlib import Path
 
+from docutils import nodes
+from PIL import Image
+from sphinx.util.osutil import relative_uri
+
+# The text column of the theme is at most about 770 px wide: wider images are shown shrunk.
+WIDE_IMAGE_PX = 780
+
 BADGES = """<div class="course-launch" role="navigation" aria-label="Run this chapter">
-  <span class="course-launch-label">Run this chapter:</span>
+  <span class="course-launch-group"><span class="course-launch-label">Run this chapter:</span>
   <a class="course-badge colab" href="{colab}">Open in Colab</a>
-  <a class="course-badge kaggle" href="{kaggle}">Open in Kaggle</a>
-  <span class="course-launch-label">Student edition (no solutions):</span>
+  <a class="course-badge kaggle" href="{kaggle}">Open in Kaggle</a></span>
+  <span class="course-launch-group"><span class="course-launch-label">Student edition (no solutions):</span>
   <a class="course-badge colab student" href="{colab_student}">Colab</a>
-  <a class="course-badge kaggle student" href="{kaggle_student}">Kaggle</a>
+  <a class="course-badge kaggle student" href="{kaggle_student}">Kaggle</a></span>
 </div>
 """
 
@@ -46,6 +59,80 @@ def add_badges(app, pagename, templatename, context, doctree):
     context["body"] = body[:cut] + BADGES.format(**links) + body[cut:]
 
 
+def caption_of(node: nodes.Node) -> str | None:
+    """Return the caption text of the figure that holds ``node``, or None when it is in no captioned figure."""
+    parent = node.parent
+    while parent is not None and not isinstance(parent, nodes.figure):
+        parent = parent.parent
+    captions = [] if parent is None else list(parent.findall(nodes.caption))
+    text = " ".join(captions[0].astext().split()) if captions else ""
+    return text or None
+
+
+def add_alt_to_raw_html(text: str, alt: str) -> str:
+    """Give every ``<img>`` tag in raw HTML that has no alt attribute the alt text ``alt``."""
+    return re.sub(r"<img\b(?![^>]*\salt\s*=)", f'<img alt="{html.escape(alt)}"', text)
+
+
+def set_image_alt(app, doctree, docname):
+    """Set alt text on images that have none: the figure caption, else "Figure: <page title>"."""
+    title = app.env.titles[docname].astext() if docname in app.env.titles else docname
+    for image in doctree.findall(nodes.image):
+        if not image.get("alt"):
+            image["alt"] = caption_of(image) or f"Figure: {title}"
+    for raw in doctree.findall(nodes.raw):
+        if "html" in raw.get("format", "").split() and "<img" in raw.astext():
+            kind = "Animation" if "_anim_img" in raw.astext() else "Figure"
+            raw.replace(raw[0], nodes.Text(add_alt_to_raw_html(raw.astext(), f"{kind}: {title}")))
+
+
+def image_width(path: Path) -> int | None:
+    """The width in pixels of an image file, or None when it cannot be read as a raster image."""
+    try:
+        with Image.open(path) as image:
+            return image.width
+    except (OSError, ValueError):
+        return None
+
+
+def link_wide_images(app, doctree, docname):
+    """Wrap each image wider than the text column in a link to its full-size copy in ``_images``."""
+    if app.builder.format != "html":
+        return
+    folder = relative_uri(app.builder.get_target_uri(docname), "_images")
+    for image in list(doctree.findall(nodes.image)):
+        known = app.env.images.get(image["uri"])
+        if known is None or isinstance(image.parent, nodes.reference):
+            continue
+        if (image_width(Path(app.srcdir, image["uri"])) or 0) > WIDE_IMAGE_PX:
+            link = nodes.reference("", "", internal=True, refuri=posixpath.join(folder, known[1]),
+                                   reftitle="Open the full-size image", classes=["course-zoom"])
+            image.replace_self(link)
+            link.append(image)
+
+
+def drop_duplicate_inline_scripts(app, pagename, templatename, context, doctree):
+    """Keep one copy of each inline ``<script>``: Sphinx 7.4 lists those added after the builder started twice
+    (as filename None and ''), and sphinx-thebe's ``const THEBE_JS_URL`` then fails with a SyntaxError."""
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for script in scripts:
+        key = None if script.filename else repr(sorted(script.attributes.items()))
+        if key is None or key not in seen:
+            unique.append(script)
+            seen.add(key)
+    scripts[:] = unique
+
+
+def set_theme_defaults(app, config):
+    """Fill in two theme settings that newer pydata-sphinx-theme releases get wrong under sphinx-book-theme: the
+    light/dark mode (left empty, the theme logs an error) and the top bar (it adds one holding a second search box)."""
+    config.html_context.setdefault("default_mode", "auto")
+    config.html_theme_options.setdefault("navbar_persistent", [])
+
+
 def copy_plotly(app, exception):
     """Copy plotly's bundled plotly.min.js into the built book's _static folder."""
     if exception is not None or app.builder.format != "html":
@@ -57,10 +144,16 @@ def copy_plotly(app, exception):
 
 
 def setup(app):
+    """Register the hooks above, the course stylesheet and plotly.js with Sphinx."""
     app.add_js_file("plotly.min.js", priority=200)
     app.add_css_file("course.css")
+    app.connect("config-inited", set_theme_defaults)
+    app.connect("doctree-resolved", set_image_alt)
+    app.connect("doctree-resolved", link_wide_images)
     app.connect("html-page-context", add_badges)
+    app.connect("html-page-context", drop_duplicate_inline_scripts, priority=900)
     app.connect("build-finished", copy_plotly)
     static = Path(__file__).parent / "static"
     app.config.html_static_path.append(str(static))
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version: bump it when a change here alters the pages, so that incremental builds redo every page.
+    return {"env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,380 @@
+"""The built book in a real browser: headless Chromium from Debian's packages (`make browser` installs it).
+
+The built HTML (``_build/html``, or the folder in ``COURSE_BOOK_HTML``) is served on localhost and every page of
+``_toc.yml`` is visited once by one browser, which is kept off the network. Each visit records what the checks
+below need; a screenshot of each page's first screen goes to ``screenshots/`` beside the HTML folder.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from selenium import webdriver
+from selenium.common.exceptions import TimeoutException, WebDriverException
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = Path(os.environ.get("COURSE_BOOK_HTML") or ROOT / "_build" / "html").resolve()
+SHOTS = HTML.parent / "screenshots"
+CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text())
+TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+PAGES = [TOC["root"]] + [c["file"] for part in TOC["parts"] for c in part["chapters"]]
+# The chapter each search must find. A chapter not in _toc.yml yet is skipped, with the reason.
+SEARCHES = {
+    "transpose convolution": "notebooks/01_transpose_convolution",
+    "bottleneck": "notebooks/05_cifar10_bottleneck",
+    "denoising": "notebooks/04_denoising_autoencoder",
+    "discriminator": "notebooks/06_dcgan_faces",
+}
+# Headless, and off the network: every host name but 127.0.0.1 fails to resolve, and the browser's own
+# background traffic (updates, sync, safe browsing lists, first-run pages) is switched off.
+BROWSER_FLAGS = (
+    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-extensions",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
+    "--no-first-run", "--no-default-browser-check", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--window-size=1280,800", "--force-device-scale-factor=1", "--hide-scrollbars", "--lang=en-US",
+)
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serve files without printing a log line per request."""
+
+    def log_message(self, format, *args):
+        pass
+
+
+def serve(directory: Path) -> http.server.ThreadingHTTPServer:
+    """Serve ``directory`` on a free localhost port from a daemon thread; return the running server."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=directory))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def browser_options(binary: str) -> Options:
+    """Chromium options: the Debian binary, the offline flags above and the browser log switched on."""
+    options = Options()
+    options.binary_location = binary
+    for flag in BROWSER_FLAGS:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return options
+
+
+def own_errors(entries: list[dict], origin: str) -> list[str]:
+    """The error messages of the browser log, less failed requests to other hosts than ``origin``: the test
+    browser is off the network on purpose, and those files (MathJax, to_jshtml's icon CSS) load for readers."""
+    return [e["message"] for e in entries if e["level"] == "SEVERE"
+            and not (e["source"] == "network" and not e["message"].startswith(origin))]
+
+
+def launch_urls(page: str) -> set[str]:
+    """The Colab and Kaggle URLs of a chapter and of its student edition, from the repository in _config.yml."""
+    repo = CONFIG["repository"]["url"].rstrip("/").removeprefix("https://github.com/")
+    branch = CONFIG["repository"].get("branch", "main")
+    urls = set()
+    for folder in ("notebooks", "student"):
+        path = f"{repo}/blob/{branch}/{folder}/{page.split('/', 1)[1]}.ipynb"
+        urls |= {f"https://colab.research.google.com/github/{path}",
+                 f"https://kaggle.com/kernels/welcome?src=https://github.com/{path}"}
+    return urls
+
+
+def wait_for(driver, script: str, *args, timeout: float = 10):
+    """Run ``script`` in the page until it returns something truthy; return that (TimeoutException after)."""
+    return WebDriverWait(driver, timeout, poll_frequency=0.05).until(lambda d: d.execute_script(script, *args))
+
+
+def eventually(driver, script: str, *args, timeout: float = 5) -> bool:
+    """Whether ``script`` returns something truthy in the page within ``timeout`` seconds."""
+    try:
+        return bool(wait_for(driver, script, *args, timeout=timeout))
+    except TimeoutException:
+        return False
+
+
+def click(driver, element) -> None:
+    """Scroll ``element`` to the middle of the window and click it as a reader would."""
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", element)
+    element.click()
+
+
+IMAGES_LOADED = "return [...document.images].every(i => i.complete)"
+PLOTLY_DRAWN = """const divs = document.querySelectorAll('.plotly-graph-div');
+return [...divs].every(d => d.querySelector('svg.main-svg'))"""
+DESCRIBE_PAGE = """const h1 = document.querySelector('article h1, main h1');
+return {
+  title: document.title,
+  h1: h1 ? h1.textContent.replace(/#$/, '').trim() : '',
+  footer: [...document.querySelectorAll('footer')].map(f => f.innerText).join(' '),
+  icons: [...document.querySelectorAll('link[rel~="icon"]')].map(l => l.href),
+  images: [...document.images].map(i => ({src: i.getAttribute('src') || i.id, alt: (i.getAttribute('alt') || '').trim(),
+    width: i.naturalWidth, shown: i.getBoundingClientRect().width, content: !!i.closest('article'),
+    zoom: i.closest('a.course-zoom')?.href === i.src})),
+  plotly: [...document.querySelectorAll('.plotly-graph-div')].map(d => d.querySelectorAll('svg.main-svg').length),
+  badges: [...document.querySelectorAll('.course-launch a')].map(a => a.href),
+  launch: [...document.querySelectorAll('a[href*="colab.research.google.com"], a[href*="kaggle.com"]')]
+          .map(a => a.href),
+  text: prose(),
+};
+function prose() {  // the page's text, less code, program output and math: the text MyST should have rendered
+  const skip = 'pre, code, kbd, script, style, .math, mjx-container, .cell_input, .cell_output, .headerlink';
+  const walker = document.createTreeWalker(document.querySelector('article') || document.body, NodeFilter.SHOW_TEXT);
+  const parts = [];
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) if (!n.parentElement.closest(skip)) parts.push(n.nodeValue);
+  return parts.join('\\n');
+}"""
+# Markdown or MyST syntax that reached the reader as text: fences, roles, directive options, bold, links, tags.
+RAW_MARKUP = re.compile(
+    r"```|:::|\{(?:cite|ref|numref|doc|eq|term|math|admonition|figure|note|warning|tip|code-cell)(?::\w+)?\}"
+    r"|^\s*:\w+:|\*\*\w|\]\((?:https?:|\.|/|#)|</?(?:div|span|br|img|sup|sub|details)\b", re.M)
+
+
+def raw_markup(text: str) -> list[str]:
+    """The pieces of ``text`` that look like unrendered Markdown or MyST, each with a little context."""
+    return [text[max(m.start() - 30, 0): m.end() + 30] for m in RAW_MARKUP.finditer(text)]
+# Shown: rendered, not transparent or invisible, and with a height (a closed toggle's content has none of these).
+SHOWN = """const e = arguments[0];
+return e.checkVisibility({opacityProperty: true, visibilityProperty: true}) && e.offsetHeight > 0"""
+
+
+def animation_frames(driver, player) -> dict:
+    """Count a to_jshtml player's frames, then press "Next frame" and "Play": does the image change each time?"""
+    image = player.find_element(By.CSS_SELECTOR, "img")
+    slider = player.find_element(By.CSS_SELECTOR, "input.anim-slider")
+    frames = int(slider.get_attribute("max")) + 1
+    click(driver, player.find_element(By.CSS_SELECTOR, 'button[title="First frame"]'))
+    first = image.get_attribute("src")
+    click(driver, player.find_element(By.CSS_SELECTOR, 'button[title="Next frame"]'))
+    stepped = image.get_attribute("src") != first
+    click(driver, player.find_element(By.CSS_SELECTOR, 'button[title="First frame"]'))
+    click(driver, player.find_element(By.CSS_SELECTOR, 'button[title="Play"]'))
+    played = eventually(driver, "return arguments[0].src !== arguments[1]", image, first)
+    click(driver, player.find_element(By.CSS_SELECTOR, 'button[title="Pause"]'))
+    return {"frames": frames, "width": driver.execute_script("return arguments[0].naturalWidth", image),
+            "stepped": stepped, "played": played}
+
+
+def toggle_states(driver, toggle, handle: str, content: str) -> dict:
+    """Whether ``content`` inside ``toggle`` is hidden at first and shown after a click on ``handle``."""
+    inner, handles = toggle.find_elements(By.CSS_SELECTOR, content), toggle.find_elements(By.CSS_SELECTOR, handle)
+    if not (inner and handles):
+        return {"text": toggle.text[:60], "closed_at_first": False, "opens_on_click": False}
+    closed = not driver.execute_script(SHOWN, inner[0])
+    if not closed:  # already a failure; a click would only close it
+        return {"text": toggle.text[:60], "closed_at_first": False, "opens_on_click": None}
+    click(driver, handles[0])
+    return {"text": toggle.text[:60], "closed_at_first": closed, "opens_on_click": eventually(driver, SHOWN, inner[0])}
+
+
+def solution_toggles(driver) -> list[dict]:
+    """Open every hidden solution: code cells tagged ``solution`` and dropdown admonitions."""
+    found = [toggle_states(driver, cell, "summary", ".cell_input")
+             for cell in driver.find_elements(By.CSS_SELECTOR, ".cell.tag_solution")]
+    for box in driver.find_elements(By.CSS_SELECTOR, ".admonition.dropdown"):
+        found.append(toggle_states(driver, box, ".admonition-title", ".admonition-title ~ *"))
+    return found
+
+
+def screenshot_path(page: str, shots: Path = SHOTS) -> Path:
+    """Where the screenshot of a page of the table of contents goes."""
+    return shots / (page.replace("/", "__") + ".png")
+
+
+def visit(driver, site: str, page: str, shots: Path = SHOTS) -> dict:
+    """Load one page, wait for its images and plotly figures, screenshot it, then work its players and toggles."""
+    driver.get_log("browser")  # drop what earlier pages left
+    driver.get(site + page + ".html")
+    # Waits that time out are not errors here: the checks then report what did not load, draw or fold away.
+    eventually(driver, IMAGES_LOADED, timeout=10)
+    eventually(driver, PLOTLY_DRAWN, timeout=10)
+    eventually(driver, "return typeof initToggleItems === 'undefined' || document.querySelectorAll("
+                       "'.admonition.dropdown:not(.toggle-hidden)').length === 0")
+    shots.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(screenshot_path(page, shots)))
+    record = driver.execute_script(DESCRIBE_PAGE)
+    record["animations"] = [animation_frames(driver, p) for p in driver.find_elements(By.CSS_SELECTOR, ".animation")]
+    record["toggles"] = solution_toggles(driver)
+    record["errors"] = own_errors(driver.get_log("browser"), site)
+    return record
+
+
+@pytest.fixture(scope="module")
+def site():
+    """The built book, served on localhost: yields its base URL."""
+    if not (HTML / "index.html").exists():
+        pytest.fail(f"{HTML} has no index.html: run `make book` first (make test does it).")
+    server = serve(HTML)
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def driver():
+    """One headless Chromium (with Debian's chromedriver, so Selenium Manager never downloads one)."""
+    binary, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
+    if not (binary and chromedriver):
+        pytest.fail("chromium and chromedriver are not installed: run `make browser` (make setup does it).")
+    browser = webdriver.Chrome(service=Service(chromedriver), options=browser_options(binary))
+    browser.set_page_load_timeout(60)
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",  # a 1280x800 laptop screen, browser UI aside
+                            {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
+    yield browser
+    browser.quit()
+
+
+@pytest.fixture(scope="module", params=PAGES)
+def page(request, site, driver):
+    """Visit one page of the table of contents; return its name and what the visit recorded."""
+    return request.param, visit(driver, site, request.param)
+
+
+def test_pages_raise_no_javascript_error(page):
+    name, record = page
+    assert record["errors"] == [], f"{name}: {record['errors']}"
+
+
+def test_every_image_has_alt_text_and_loads(page):
+    name, record = page
+    for image in record["images"]:
+        assert image["alt"] and not re.search(r"\.(png|jpe?g|gif|svg)$", image["alt"]), f"{name}: {image}"
+        assert image["width"] > 0, f"{name}: image did not load: {image['src'][:80]}"
+
+
+def test_every_shrunk_image_links_to_its_full_size(page):
+    name, record = page
+    for image in record["images"]:
+        if image["content"] and not image["src"].endswith(".svg") and 0 < image["shown"] < 0.8 * image["width"]:
+            assert image["zoom"], f"{name}: {image['alt']!r} shown at {image['shown']:.0f} px, no full-size link"
+
+
+def test_every_plotly_figure_draws(page):
+    name, record = page
+    assert all(svgs > 0 for svgs in record["plotly"]), f"{name}: plotly figures without an SVG: {record['plotly']}"
+
+
+def test_every_animation_has_frames_and_plays(page):
+    name, record = page
+    for player in record["animations"]:
+        assert player["frames"] >= 2 and player["width"] > 0, f"{name}: {player}"
+        assert player["stepped"] and player["played"], f"{name}: the frame did not change: {player}"
+
+
+def test_solution_toggles_are_closed_and_open_on_click(page):
+    name, record = page
+    for toggle in record["toggles"]:
+        assert toggle["closed_at_first"] and toggle["opens_on_click"], f"{name}: {toggle}"
+
+
+def test_launch_links_point_at_this_chapter_in_the_configured_repository(page):
+    name, record = page
+    if not name.startswith("notebooks/"):
+        assert record["badges"] == [], f"{name}: launch badges on a page that is not a chapter"
+        return
+    assert (ROOT / f"{name}.ipynb").exists()
+    expected = launch_urls(name)
+    assert set(record["badges"]) == expected, f"{name}: {record['badges']}"
+    assert set(record["launch"]) <= expected, f"{name}: {set(record['launch']) - expected}"
+
+
+def test_page_title_book_title_author_copyright_and_favicon(page, site):
+    name, record = page
+    assert record["h1"] and record["title"] == f"{record['h1']} \N{EM DASH} {CONFIG['title']}", record["title"]
+    assert f"By {CONFIG['author']}" in record["footer"], record["footer"]
+    assert re.fullmatch(r"(\d{4}[-\N{EN DASH}])?\d{4}", str(CONFIG["copyright"])), CONFIG["copyright"]
+    assert f"\N{COPYRIGHT SIGN} Copyright {CONFIG['copyright']}" in record["footer"], record["footer"]
+    assert len(record["icons"]) == 1 and record["icons"][0].endswith(Path(CONFIG["html"]["favicon"]).name)
+    with urllib.request.urlopen(record["icons"][0], timeout=10) as icon:
+        assert icon.read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def test_no_raw_markup_reaches_the_reader(page):
+    name, record = page
+    assert raw_markup(record["text"]) == [], f"{name}: {raw_markup(record['text'])}"
+
+
+def test_screenshot_of_each_page_is_written(page):
+    shot = screenshot_path(page[0])
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("query", SEARCHES)
+def test_search_finds_the_chapter(query, site, driver):
+    chapter = SEARCHES[query]
+    if chapter not in PAGES:
+        pytest.skip(f"{chapter} is not in _toc.yml yet")
+    driver.get(site + "search.html?q=" + urllib.parse.quote_plus(query))
+    wait_for(driver, "const s = document.querySelector('#search-results .search-summary');"
+                     "return s && s.innerText.length > 0 && Search._pulse_status === -1", timeout=30)
+    found = driver.execute_script("return [...document.querySelectorAll('#search-results ul.search li a')]"
+                                  ".map(a => new URL(a.href).pathname)")
+    assert f"/{chapter}.html" in found, f"{query!r}: {found}"
+
+
+def test_the_browser_is_kept_off_the_network(driver):
+    with pytest.raises(WebDriverException, match="ERR_NAME_NOT_RESOLVED"):
+        driver.get("http://example.com/")
+
+
+BROKEN_PAGE = """<!DOCTYPE html><html><head><title>Broken</title></head><body><article><h1>Broken</h1>
+<p>Some **bold** that MyST never saw.</p><img src="missing.png">
+<div class="cell tag_solution"><details open><summary>Show</summary>
+<div class="cell_input"><pre>x = 1</pre></div></details></div>
+<div class="admonition dropdown"><p class="admonition-title">Solution</p><p>Shown from the start.</p></div>
+<script>notDefinedAnywhere();</script></article></body></html>"""
+
+
+def test_a_visit_catches_what_a_broken_page_does_wrong(driver, tmp_path):
+    (tmp_path / "broken.html").write_text(BROKEN_PAGE)
+    server = serve(tmp_path)
+    try:
+        record = visit(driver, f"http://127.0.0.1:{server.server_port}/", "broken", shots=tmp_path / "shots")
+    finally:
+        server.shutdown()
+    assert any("notDefinedAnywhere" in e for e in record["errors"]), record["errors"]
+    assert any("missing.png" in e for e in record["errors"]), record["errors"]
+    assert record["images"][0]["alt"] == "" and record["images"][0]["width"] == 0
+    assert [t["closed_at_first"] for t in record["toggles"]] == [False, False]
+    assert raw_markup(record["text"]) and (tmp_path / "shots" / "broken.png").exists()
+
+
+def test_own_errors_leaves_out_only_blocked_requests_to_other_hosts():
+    site = "http://127.0.0.1:8000/"
+    entries = [
+        {"level": "SEVERE", "source": "network", "message": "https://cdn.example/m.js - Failed to load resource"},
+        {"level": "SEVERE", "source": "network", "message": site + "_images/a.png - Failed to load resource: 404"},
+        {"level": "SEVERE", "source": "javascript", "message": site + "p.html 3:1 Uncaught TypeError: x"},
+        {"level": "INFO", "source": "console-api", "message": "[togglebutton]: Adding toggle buttons"},
+    ]
+    assert own_errors(entries, site) == [entries[1]["message"], entries[2]["message"]]
+
+
+def test_launch_urls_point_at_both_editions_in_the_configured_repository():
+    urls = launch_urls("notebooks/01_transpose_convolution")
+    repo = CONFIG["repository"]["url"].removeprefix("https://github.com/")
+    assert len(urls) == 4 and all(repo in url for url in urls)
+    assert sum("/student/01_transpose_convolution.ipynb" in url for url in urls) == 2
+
+
+def test_raw_markup_spots_unrendered_markdown_and_myst_only():
+    assert raw_markup("A plain sentence: with a colon, 2 * 3 and [brackets].") == []
+    for text in ("see **bold", "```python", "\n:class: dropdown", "{cite:p}`x`", "[a](https://x)", "</div>"):
+        assert raw_markup(f"Text {text} more."), text
+
+
+def test_browser_options_keep_chromium_off_the_network():
+    options = browser_options("/usr/bin/chromium")
+    assert options.binary_location == "/usr/bin/chromium" and "--headless=new" in options.arguments
+    assert "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1" in options.arguments
