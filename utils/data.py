@@ -180,7 +180,7 @@ def stack_dataset(dataset: Dataset, limit: int | None = None,
         index = torch.tensor(indices)
         return dataset.data[index].unsqueeze(1).float() / 255, dataset.targets[index].clone()
     subset = torch.utils.data.Subset(dataset, indices)
-    workers = min(8, os.cpu_count() or 1) if count > 2_000 else 0
+    workers = min(16, os.cpu_count() or 1) if count > 2_000 else 0
     loader = torch.utils.data.DataLoader(subset, batch_size=500, num_workers=workers)
     images, labels = zip(*loader)
     return torch.cat(images), torch.cat([torch.as_tensor(label) for label in labels])

@@ -35,17 +35,17 @@ SIZES: dict[str, dict[str, dict]] = {
     },
     "04_denoising_autoencoder": {
         "full": {"eights_train_images": 6_000, "eights_test_images": 1_000, "eights_epochs": 15,
-                 "batch_size": 128, "all_train_images": 60_000, "all_test_images": 10_000, "all_epochs": 2},
+                 "batch_size": 128, "all_train_images": 60_000, "all_test_images": 10_000, "all_epochs": 1},
         "smoke": {"eights_train_images": 256, "eights_test_images": 200, "eights_epochs": 1,
                   "batch_size": 128, "all_train_images": 512, "all_test_images": 500, "all_epochs": 1},
     },
     "05_cifar10_bottleneck": {
-        "full": {"train_images": 50_000, "test_images": 10_000, "epochs": 50, "batch_size": 1024,
-                 "sweep_epochs": 10, "sweep_latents": [16, 32, 64, 128, 256, 512],
-                 "timing_batches": [64, 256, 1024], "timing_steps": 20},
+        "full": {"train_images": 50_000, "test_images": 10_000, "epochs": 24, "batch_size": 256,
+                 "sweep_epochs": 4, "sweep_latents": [16, 32, 64, 128, 256, 512],
+                 "timing_batches": [256, 1024], "timing_steps": 10},
         "smoke": {"train_images": 256, "test_images": 200, "epochs": 1, "batch_size": 128,
                   "sweep_epochs": 1, "sweep_latents": [16, 64, 256],
-                  "timing_batches": [32], "timing_steps": 1},
+                  "timing_batches": [128], "timing_steps": 1},
     },
     "06_dcgan_faces": {
         "full": {"images": 10_000, "epochs": 50, "batch_size": 128, "frame_every": 2,
