@@ -31,7 +31,7 @@ def draw_grid(ax, values, title: str = "", highlight: tuple[int, int, int, int] 
             if np.isnan(value):
                 continue
             dark = vmax is None and limit > 0 and abs(value) > 0.6 * limit
-            ax.text(c, r, fmt.format(round(value, 2)), ha="center", va="center", fontsize=8,
+            ax.text(c, r, fmt.format(round(value, 2)), ha="center", va="center", fontsize=9,
                     color="white" if dark else "black")
     ax.set_xticks(np.arange(-0.5, array.shape[1], 1), minor=True)
     ax.set_yticks(np.arange(-0.5, array.shape[0], 1), minor=True)
@@ -41,7 +41,7 @@ def draw_grid(ax, values, title: str = "", highlight: tuple[int, int, int, int] 
         r, c, h, w = highlight
         box = plt.Rectangle((c - 0.5, r - 0.5), w, h, fill=False, edgecolor="#e8710a", linewidth=3, clip_on=False)
         ax.add_patch(box)
-    ax.set_title(title, fontsize=10)
+    ax.set_title(title, fontsize=11)
 
 
 def show_grids(grids: Mapping[str, object], title: str | None = None, inches_per_cell: float = 0.45,
@@ -82,7 +82,7 @@ def frames_over(grids_per_frame: Sequence[Mapping[str, dict]], figsize=(7.5, 3.2
         for ax, (name, options) in zip(axes[0], grids.items()):
             draw_grid(ax, title=name, **options)
         if suptitles:
-            fig.suptitle(suptitles[i], fontsize=10)
+            fig.suptitle(suptitles[i], fontsize=11)
         fig.tight_layout()
         frames.append(figure_to_array(fig))
     return frames

@@ -133,6 +133,11 @@ def plot_curves(curves: Mapping[str, Sequence[float]], xlabel: str = "epoch", yl
     ax.set_ylabel(ylabel)
     if logy:
         ax.set_yscale("log")
+    return _finish(fig, ax, title)
+
+
+def _finish(fig: plt.Figure, ax, title: str | None) -> plt.Figure:
+    """Give a line plot its title, a light grid and a legend; tighten the layout; return the figure."""
     if title:
         ax.set_title(title)
     ax.grid(alpha=0.3)
@@ -376,12 +381,7 @@ def plot_bottleneck_sweep(series: Mapping[str, tuple[Sequence[float], Sequence[f
     top.set_xticks([input_size / t for t in ticks], labels, fontsize=8)
     top.minorticks_off()
     top.set_xlabel(f"compression ratio ({input_size} / bottleneck size)")
-    if title:
-        ax.set_title(title)
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    return fig
+    return _finish(fig, ax, title)
 
 # Helpers added for chapter 6 (keep this line: it marks where they go).
 
