@@ -107,6 +107,7 @@ def test_scatters_have_one_trace_per_label():
     assert list(fig.data[1].x) == [0.0, 4.0] and fig.layout.title.text == "codes"
     fig3 = scatter_3d(np.random.rand(10, 3))
     assert len(fig3.data) == 1 and fig3.data[0].type == "scatter3d" and len(fig3.data[0].z) == 10
+    assert fig3.layout.scene.camera.eye.x == 1.6 and fig3.layout.scene.xaxis.title.text == "x₁"
     with pytest.raises(ValueError, match=r"\(N, 2\)"):
         scatter_2d(np.zeros((4, 3)))
     with pytest.raises(ValueError, match="2 labels for 3 points"):

@@ -176,8 +176,9 @@ def _scatter(points, labels, dims: int, title: str, axis_titles: Sequence[str], 
         coords = dict(zip("xyz", chosen.T))
         fig.add_trace(trace(**coords, mode="markers", name=str(label), marker={"size": marker_size}))
     layout = {"title": title, "legend_title_text": "class", "height": 480, "margin": dict(l=10, r=10, t=50, b=10)}
-    if dims == 3:
+    if dims == 3:  # a camera a little farther away than plotly's default keeps the axis titles in view
         layout["scene"] = {f"{a}axis_title": t for a, t in zip("xyz", axis_titles)}
+        layout["scene_camera"] = {"eye": {"x": 1.6, "y": 1.6, "z": 1.1}}
     else:
         layout.update(xaxis_title=axis_titles[0], yaxis_title=axis_titles[1])
     fig.update_layout(**layout)
