@@ -15,10 +15,9 @@ from pathlib import Path
 
 import nbformat
 
+from coursetools.notebooks import NOTEBOOK_DIR, ROOT, cell_tags
 from coursetools.timings import TIMINGS_FILE, load_timings
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK_DIR = ROOT / "notebooks"
 GUIDE_FILE = ROOT / "book" / "instructors.md"
 
 # What each chapter builds on, besides the PyTorch basics every chapter assumes (by chapter number).
@@ -47,11 +46,6 @@ OBJECTIVES = re.compile(r"learning objectives", re.IGNORECASE)
 LIST_ITEM = re.compile(r"^\s*(?:\d+[.)]|[-*+])\s+")
 EXERCISE = re.compile(r"^###\s+Exercise\s+(\d+\.\d+)\s*[:.]\s*(.+?)\s*$", re.MULTILINE)
 DIFFICULTY = re.compile(r"\*Difficulty: (★☆☆|★★☆|★★★) · Assesses: (.+)\.\*\s*$")
-
-
-def _tags(cell) -> list[str]:
-    """Return the cell's tags."""
-    return cell.get("metadata", {}).get("tags", [])
 
 
 def chapter_title(nb) -> str:
@@ -85,7 +79,7 @@ def exercises(nb) -> list[dict]:
     """Return each exercise's number, title, kind (coding, question or both), difficulty and what it assesses."""
     found = []
     for i, cell in enumerate(nb.cells):
-        if "exercise" not in _tags(cell):
+        if "exercise" not in cell_tags(cell):
             continue
         heading, difficulty = EXERCISE.search(cell.source), DIFFICULTY.search(cell.source)
         if not heading or not difficulty:
@@ -93,12 +87,12 @@ def exercises(nb) -> list[dict]:
                              f"{cell.source[:60]!r}")
         following = []
         for later in nb.cells[i + 1:]:
-            if "exercise" in _tags(later):
+            if "exercise" in cell_tags(later):
                 break
             following.append(later)
         kinds = [kind for kind, present in (
-            ("coding", any("stub" in _tags(c) for c in following)),
-            ("question", any("solution" in _tags(c) and c.cell_type == "markdown" for c in following))) if present]
+            ("coding", any("stub" in cell_tags(c) for c in following)),
+            ("question", any("solution" in cell_tags(c) and c.cell_type == "markdown" for c in following))) if present]
         found.append({"number": heading.group(1), "title": heading.group(2), "kind": " + ".join(kinds) or "—",
                       "difficulty": difficulty.group(1), "assesses": difficulty.group(2)})
     return found

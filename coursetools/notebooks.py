@@ -19,6 +19,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
+CHAPTER_PATTERN = "[0-9][0-9]_*.ipynb"
 
 
 def code_sha256(nb) -> str:
@@ -70,9 +71,14 @@ except ModuleNotFoundError:
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
+def cell_tags(cell) -> list[str]:
+    """Return the cell's tags (a list, empty when it has none)."""
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
 def is_stub(cell) -> bool:
     """True for an exercise's student stub cell (tagged ``stub``), which the full run leaves unexecuted."""
-    return cell.cell_type == "code" and "stub" in cell.metadata.get("tags", [])
+    return cell.cell_type == "code" and "stub" in cell_tags(cell)
 
 
 def normalise_metadata(nb) -> None:
@@ -132,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to run (default: all)")
     parser.add_argument("--mode", default="full", choices=("full", "smoke"))
     args = parser.parse_args(argv)
-    paths = args.notebooks or sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+    paths = args.notebooks or sorted(NOTEBOOK_DIR.glob(CHAPTER_PATTERN))
     for path in paths:
         print(f"Executing {path} in {args.mode} mode ...", flush=True)
         course = execute(path.resolve(), mode=args.mode)

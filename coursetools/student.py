@@ -27,22 +27,15 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_markdown_cell
 
-from coursetools.notebooks import normalise_metadata
+from coursetools.notebooks import CHAPTER_PATTERN as PATTERN
+from coursetools.notebooks import NOTEBOOK_DIR, ROOT, cell_tags, is_stub, normalise_metadata
 
-ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK_DIR = ROOT / "notebooks"
 STUDENT_DIR = ROOT / "student"
-PATTERN = "[0-9][0-9]_*.ipynb"
 
 STUB_TAGS = ("stub", "remove-cell", "nbval-skip")
 STUDENT_STUB_TAG = "exercise-stub"
 ANSWER_TAG = "exercise-answer"
 ANSWER_TEXT = "*Your answer:* (double-click this cell and write it here)"
-
-
-def cell_tags(cell) -> list[str]:
-    """Return the cell's tags (a list, empty when it has none)."""
-    return list(cell.get("metadata", {}).get("tags", []))
 
 
 def _with_tags(cell, tags: list[str]):
@@ -59,11 +52,6 @@ def _is_solution(cell, cell_type: str) -> bool:
     return cell.cell_type == cell_type and "solution" in cell_tags(cell)
 
 
-def _is_stub(cell) -> bool:
-    """True for an instructor notebook's stub cell (a code cell tagged ``stub``)."""
-    return cell.cell_type == "code" and "stub" in cell_tags(cell)
-
-
 def student_edition(nb):
     """Return the student edition of instructor notebook ``nb`` (``nb`` is left unchanged).
 
@@ -73,14 +61,14 @@ def student_edition(nb):
     out = []
     for i, cell in enumerate(cells):
         where = f"cell {i} ({cell.source.splitlines()[0][:50] if cell.source else 'empty'!r})"
-        if _is_stub(cell):
+        if is_stub(cell):
             if i + 1 >= len(cells) or not _is_solution(cells[i + 1], "code"):
                 raise ValueError(f"{where}: a stub must be followed by its solution code cell (tag 'solution').")
             stub = _with_tags(cell, [t for t in cell_tags(cell) if t not in STUB_TAGS] + [STUDENT_STUB_TAG])
             stub.outputs, stub.execution_count = [], None
             out.append(stub)
         elif _is_solution(cell, "code"):
-            if i == 0 or not _is_stub(cells[i - 1]):
+            if i == 0 or not is_stub(cells[i - 1]):
                 raise ValueError(f"{where}: a solution code cell needs its stub cell (tag 'stub') right before it.")
         elif _is_solution(cell, "markdown"):
             answer = new_markdown_cell(ANSWER_TEXT, metadata={"tags": [ANSWER_TAG]})
@@ -104,7 +92,7 @@ def paste_solutions(student, instructor):
     kept (as the stub) before the solution, and an answer the student wrote is kept before the solution.
     Raises ValueError when the two notebooks do not have the same exercises.
     """
-    code = [(c, instructor.cells[i + 1]) for i, c in enumerate(instructor.cells[:-1]) if _is_stub(c)]
+    code = [(c, instructor.cells[i + 1]) for i, c in enumerate(instructor.cells[:-1]) if is_stub(c)]
     markdown = [c for c in instructor.cells if _is_solution(c, "markdown")]
     stubs = [c for c in student.cells if STUDENT_STUB_TAG in cell_tags(c)]
     answers = [c for c in student.cells if ANSWER_TAG in cell_tags(c)]

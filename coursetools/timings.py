@@ -16,9 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from coursetools.notebooks import execute
+from coursetools.notebooks import ROOT, execute
 
-ROOT = Path(__file__).resolve().parents[1]
 TIMINGS_FILE = ROOT / "book" / "cpu_timings.json"
 
 

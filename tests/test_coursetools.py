@@ -6,7 +6,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from coursetools.notebooks import code_sha256, collapse_carriage_returns, execute, tidy_outputs
+from coursetools.notebooks import cell_tags, code_sha256, collapse_carriage_returns, execute, is_stub, tidy_outputs
 
 
 def test_code_sha256_joins_code_sources_only():
@@ -53,3 +53,10 @@ def test_execute_refuses_a_notebook_that_never_starts_the_chapter(tmp_path, clea
     nbformat.write(new_notebook(cells=[new_code_cell("1 + 1")]), path)
     with pytest.raises(RuntimeError, match="never called utils.settings.start_chapter"):
         execute(path, mode="smoke")
+
+
+def test_cell_tags_and_stubs():
+    stub = new_code_cell("...", metadata={"tags": ["stub", "remove-cell"]})
+    assert cell_tags(stub) == ["stub", "remove-cell"] and is_stub(stub)
+    assert cell_tags(new_code_cell("x")) == [] and not is_stub(new_code_cell("x"))
+    assert not is_stub(new_markdown_cell("text", metadata={"tags": ["stub"]}))

@@ -7,7 +7,8 @@ import nbformat
 import pytest
 import yaml
 
-from coursetools.notebooks import SETUP_CELL, code_sha256
+from coursetools.guide import DIFFICULTY
+from coursetools.notebooks import SETUP_CELL, cell_tags, code_sha256
 from utils.settings import SIZES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,7 +21,6 @@ REQUIRED_RESULTS = {
     "07_multi_input_networks": {"metric_image_only", "metric_tabular_only", "metric_both", "metric_name"},
 }
 WARNING = re.compile(r"\b\w*Warning\b|^\s*warn", re.MULTILINE)
-DIFFICULTY = re.compile(r"\*Difficulty: (★☆☆|★★☆|★★★) · Assesses: .+\.\*\s*$")
 
 
 def load(path):
@@ -28,7 +28,7 @@ def load(path):
 
 
 def tags(cell):
-    return set(cell.metadata.get("tags", []))
+    return set(cell_tags(cell))
 
 
 @pytest.fixture(params=NOTEBOOKS, ids=lambda p: p.stem)

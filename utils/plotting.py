@@ -218,9 +218,6 @@ def animate(frames: Sequence[object], titles: Sequence[str] | None = None, inter
     Each frame is anything ``to_unit_range`` accepts, or an (H, W[, 3]) array from ``image_grid``.
     The result plays in the static book and in Colab; display it as a cell's last expression.
     """
-    from IPython.display import HTML
-    from matplotlib import animation
-
     if len(frames) == 0:
         raise ValueError("animate needs at least one frame.")
     if titles is not None and len(titles) != len(frames):
@@ -229,12 +226,21 @@ def animate(frames: Sequence[object], titles: Sequence[str] | None = None, inter
     height, width = arrays[0].shape[:2]
     fig, ax = plt.subplots(figsize=(inches, inches * height / width + (0.4 if titles else 0)))
     _imshow(ax, arrays[0])
+    return _play(fig, ax, arrays, titles, interval_ms)
+
+
+def _play(fig: plt.Figure, ax, arrays: Sequence[np.ndarray], titles: Sequence[str] | None, interval_ms: int,
+          **title_style):
+    """Show ``arrays`` one after another in ``ax``'s image, with per-frame titles; return the player as HTML."""
+    from IPython.display import HTML
+    from matplotlib import animation
+
     image = ax.images[0]
 
     def draw(i):
         image.set_data(arrays[i])
         if titles:
-            ax.set_title(titles[i])
+            ax.set_title(titles[i], **title_style)
         return (image,)
 
     anim = animation.FuncAnimation(fig, draw, frames=len(arrays), interval=interval_ms, blit=False)
@@ -303,9 +309,6 @@ def animate_rows(frames: Sequence[Mapping[str, object]], titles: Sequence[str] |
 
     E.g. noisy input / prediction / clean target after every epoch; returns HTML, like ``animate``.
     """
-    from IPython.display import HTML
-    from matplotlib import animation
-
     if len(frames) == 0:
         raise ValueError("animate_rows needs at least one frame, e.g. [{'input': x, 'output': y}].")
     if titles is not None and len(titles) != len(frames):
@@ -322,19 +325,8 @@ def animate_rows(frames: Sequence[Mapping[str, object]], titles: Sequence[str] |
     ax.tick_params(length=0, labelsize=9)
     if titles:
         ax.set_title(titles[0], fontsize=10)  # before tight_layout, so the titles get room
-    image = ax.images[0]
-
-    def draw(i):
-        image.set_data(grids[i])
-        if titles:
-            ax.set_title(titles[i], fontsize=10)
-        return (image,)
-
     fig.tight_layout()
-    anim = animation.FuncAnimation(fig, draw, frames=len(grids), interval=interval_ms, blit=False)
-    html = anim.to_jshtml(default_mode="loop")
-    plt.close(fig)
-    return HTML(html)
+    return _play(fig, ax, grids, titles, interval_ms, fontsize=10)
 
 
 def _rows_grid(frame: Mapping[str, object], names: list[str], index: int, value_range) -> np.ndarray:
