@@ -76,3 +76,13 @@ def test_search_index_exists(built):
     text = (built / "searchindex.js").read_text()
     index = json.loads(text[text.index("(") + 1: text.rindex(")")])
     assert set(PAGES) <= set(index["docnames"])
+
+
+def test_maths_is_typeset_by_mathjax_served_from_the_book_itself(built):
+    mathjax = CONFIG["sphinx"]["config"]["mathjax_path"]
+    assert (built / "_static" / mathjax).stat().st_size > 500_000
+    assert list((built / "_static" / Path(mathjax).parent / "output" / "chtml" / "fonts").rglob("*.woff"))
+    for page in (p for p in PAGES if p.startswith("notebooks/")):
+        html = (built / f"{page}.html").read_text()
+        scripts = re.findall(r'<script[^>]+src="([^"]*mathjax[^"]*)"', html, flags=re.IGNORECASE)
+        assert [src.split("?")[0] for src in scripts] == [f"../_static/{mathjax}"], f"{page}: MathJax {scripts}"

@@ -130,3 +130,47 @@ def test_copy_plotly_puts_plotly_js_in_static(tmp_path):
     app = SimpleNamespace(builder=SimpleNamespace(format="html"), outdir=str(tmp_path))
     course_pages.copy_plotly(app, None)
     assert (tmp_path / "_static" / "plotly.min.js").stat().st_size > 1_000_000
+
+
+def test_the_book_configures_its_own_mathjax_not_a_cdn():
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    path = config["sphinx"]["config"]["mathjax_path"]
+    assert course_pages.local_mathjax_path(SimpleNamespace(mathjax_path=path)) == path
+    assert (course_pages.mathjax_source() / path.split("/")[-1]).is_file()
+
+
+@pytest.mark.parametrize(("path", "local"), [
+    ("mathjax/tex-mml-chtml.js", True), ("https://cdn.example/mathjax@3/tex-chtml.js", False),
+    ("//cdn.example/tex-chtml.js", False), ("/abs/tex-chtml.js", False), ("", False)])
+def test_local_mathjax_path_tells_the_books_own_file_from_a_url(path, local):
+    assert (course_pages.local_mathjax_path(SimpleNamespace(mathjax_path=path)) == path) is local
+
+
+def test_copy_mathjax_puts_the_component_and_what_it_loads_in_static(tmp_path):
+    config = SimpleNamespace(mathjax_path="mathjax/tex-mml-chtml.js")
+    app = SimpleNamespace(builder=SimpleNamespace(format="html"), outdir=str(tmp_path), config=config)
+    course_pages.copy_mathjax(app, None)
+    folder = tmp_path / "_static" / "mathjax"
+    assert "MathJax" in (folder / "tex-mml-chtml.js").read_text(encoding="utf-8")[:5_000_000]
+    assert list((folder / "output" / "chtml" / "fonts" / "woff-v2").glob("*.woff"))  # the CHTML fonts
+    assert (folder / "input" / "tex" / "extensions" / "cancel.js").is_file()  # what \cancel autoloads
+    assert not (folder / "tex-svg-full.js").exists()  # only the component the book uses
+
+
+def test_copy_mathjax_does_nothing_for_a_url_a_failed_build_or_another_builder(tmp_path):
+    for path, exception, builder in (("https://cdn.example/tex-chtml.js", None, "html"),
+                                     ("mathjax/tex-mml-chtml.js", RuntimeError("x"), "html"),
+                                     ("mathjax/tex-mml-chtml.js", None, "latex")):
+        app = SimpleNamespace(builder=SimpleNamespace(format=builder), outdir=str(tmp_path),
+                              config=SimpleNamespace(mathjax_path=path))
+        course_pages.copy_mathjax(app, exception)
+    assert not (tmp_path / "_static").exists()
+
+
+def test_check_mathjax_stops_a_build_whose_mathjax_file_is_not_installed():
+    course_pages.check_mathjax(None, SimpleNamespace(mathjax_path="mathjax/tex-mml-chtml.js"))
+    course_pages.check_mathjax(None, SimpleNamespace(mathjax_path="https://cdn.example/tex-chtml.js"))
+    with pytest.raises(course_pages.ExtensionError, match="not in"):
+        course_pages.check_mathjax(None, SimpleNamespace(mathjax_path="mathjax/no-such-component.js"))

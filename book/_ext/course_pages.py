@@ -2,7 +2,7 @@
 
 * adds "Open in Colab" and "Open in Kaggle" badges (book edition and student edition) to every
   chapter page, built from the repository URL set once in ``_config.yml``;
-* ships plotly.js with the book so interactive figures draw offline;
+* ships plotly.js and MathJax with the book so interactive figures draw and maths is typeset offline;
 * gives every image alt text: its figure caption, else "Figure: <page title>" (matplotlib outputs have none);
 * links each image wider than the text column to its full-size file, so a shrunk figure can be read;
 * works around two theme-stack glitches that raise errors in the browser console (see the functions).
@@ -18,6 +18,7 @@ from pathlib import Path
 
 from docutils import nodes
 from PIL import Image
+from sphinx.errors import ExtensionError
 from sphinx.util.osutil import relative_uri
 
 # The text column of the theme is at most about 770 px wide: wider images are shown shrunk.
@@ -143,6 +144,45 @@ def copy_plotly(app, exception):
     shutil.copy(source, Path(app.outdir) / "_static" / "plotly.min.js")
 
 
+# What the book's MathJax component (``mathjax_path`` in _config.yml, e.g. mathjax/tex-mml-chtml.js) loads on
+# demand, besides itself: TeX extensions, fonts, the menu and its accessibility and speech options.
+MATHJAX_PARTS = ("a11y", "adaptors", "input", "output", "sre", "ui")
+
+
+def mathjax_source() -> Path:
+    """The folder of MathJax 3's browser components (``es5``) in the django-static-mathjax package."""
+    try:
+        import mathjax
+    except ImportError as error:
+        raise ExtensionError("The book serves MathJax itself, from the pip package django-static-mathjax "
+                             "(requirements.txt): run `make setup`, or `pip install django-static-mathjax`.") from error
+    return Path(mathjax.__file__).parent / "static" / "mathjax" / "es5"
+
+
+def local_mathjax_path(config) -> str | None:
+    """``mathjax_path`` when it names a file of the book itself (relative to ``_static``), else None (a URL)."""
+    path = config.mathjax_path or ""
+    return None if not path or "://" in path or path.startswith(("/", "//")) else path
+
+
+def check_mathjax(app, config):
+    """Fail the build at once, with what to do, when the book's own MathJax is configured but not installed."""
+    if (path := local_mathjax_path(config)) and not (mathjax_source() / Path(path).name).is_file():
+        raise ExtensionError(f"mathjax_path is {path!r}, but {Path(path).name} is not in {mathjax_source()}.")
+
+
+def copy_mathjax(app, exception):
+    """Copy MathJax's component named by ``mathjax_path`` and what it loads into the built book's _static."""
+    path = local_mathjax_path(app.config)
+    if exception is not None or app.builder.format != "html" or path is None:
+        return
+    source, target = mathjax_source(), Path(app.outdir) / "_static" / Path(path).parent
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source / Path(path).name, target / Path(path).name)
+    for part in MATHJAX_PARTS:
+        shutil.copytree(source / part, target / part, dirs_exist_ok=True)
+
+
 def setup(app):
     """Register the hooks above, the course stylesheet and plotly.js with Sphinx."""
     app.add_js_file("plotly.min.js", priority=200)
@@ -152,8 +192,10 @@ def setup(app):
     app.connect("doctree-resolved", link_wide_images)
     app.connect("html-page-context", add_badges)
     app.connect("html-page-context", drop_duplicate_inline_scripts, priority=900)
+    app.connect("config-inited", check_mathjax)
     app.connect("build-finished", copy_plotly)
+    app.connect("build-finished", copy_mathjax)
     static = Path(__file__).parent / "static"
     app.config.html_static_path.append(str(static))
     # env_version: bump it when a change here alters the pages, so that incremental builds redo every page.
-    return {"env_version": 3, "parallel_read_safe": True, "parallel_write_safe": True}
+    return {"env_version": 4, "parallel_read_safe": True, "parallel_write_safe": True}
