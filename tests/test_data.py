@@ -9,7 +9,8 @@ import torch
 from PIL import Image
 from torch.utils.data import TensorDataset
 
-from utils import data
+from utils import celeba, data
+from utils import houses as houses_module
 from utils.data import (
     DataNotFoundError,
     data_dir,
@@ -60,7 +61,8 @@ def test_mnist_from_the_mirror_is_checked_extracted_once_and_real(mirror, clean_
     clean_env.setenv("COURSE_DATA_DIR", str(tmp_path))
     train = load_mnist(train=True)
     assert len(train) == 60_000 and train.targets[:10].tolist() == [5, 0, 4, 1, 9, 2, 1, 3, 1, 4]
-    assert "offline mirror" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "from the offline archive mnist.tar.gz" in out and str(mirror) not in out and str(tmp_path) not in out
     marker = tmp_path / ".extracted-mnist.tar.gz"
     stamp = marker.stat().st_mtime_ns
     test = load_mnist(train=False)
@@ -79,7 +81,8 @@ def test_without_network_or_mirror_mnist_says_what_to_do(clean_env, tmp_path):
     from torchvision import datasets
 
     clean_env.setattr(datasets, "MNIST", offline)
-    with pytest.raises(DataNotFoundError, match="MNIST not found in .*COURSE_DATA_MIRROR to a folder holding mnist"):
+    expected = "MNIST is not in .*If this machine is offline, set COURSE_DATA_MIRROR to a folder holding mnist"
+    with pytest.raises(DataNotFoundError, match=expected):
         load_mnist()
 
 
@@ -120,3 +123,94 @@ def test_cifar10_offline_is_the_jpeg_copy_with_official_label_ids(mirror, clean_
     image, label = test[-1]
     assert image.shape == (3, 32, 32) and label == 9
     assert "JPEG copy" in capsys.readouterr().out
+
+
+def test_houses_from_the_mirror_shapes_ranges_alignment_and_cache(mirror, clean_env, tmp_path, capsys):
+    clean_env.setenv("COURSE_DATA_MIRROR", str(mirror))
+    clean_env.setenv("COURSE_DATA_DIR", str(tmp_path))
+    houses = data.load_houses(image_size=32)
+    assert houses.photos.shape == (535, 4, 3, 32, 32) and houses.photos.dtype == torch.float32
+    assert 0 <= houses.photos.min() < 0.05 and 0.95 < houses.photos.max() <= 1
+    assert houses.views == ("frontal", "bedroom", "bathroom", "kitchen")
+    first = [houses.bedrooms[0], houses.bathrooms[0], houses.area[0], houses.zipcode[0], houses.price[0]]
+    assert [float(value) for value in first] == [4, 4, 4053, 85255, 869500]  # row 1 of HousesInfo.txt
+    assert float(houses.bathrooms[19]) == 3.5 and int(houses.zipcode[1]) == 36372
+    assert houses.zipcode.dtype == torch.long and houses.zipcode.unique().numel() == 49
+    assert (houses.price.min(), houses.price.median(), houses.price.max()) == (22_000, 529_000, 5_858_000)
+    folder = tmp_path / "houses" / "Houses Dataset"
+    photo = houses_module.read_photo(folder / "2_kitchen.jpg", 32).float() / 255
+    assert torch.equal(houses.photos[1, 3], photo)  # house 2, fourth view
+    out = capsys.readouterr().out
+    assert "535 houses × 4 photos" in out and "offline archive houses.tar.gz" in out and str(tmp_path) not in out
+    cache = folder / ".photos-32px.pt"
+    stamp = cache.stat().st_mtime_ns
+    assert torch.equal(data.load_houses(image_size=32).photos, houses.photos) and cache.stat().st_mtime_ns == stamp
+
+
+def test_a_damaged_houses_table_and_photo_are_named(tmp_path):
+    table = tmp_path / "HousesInfo.txt"
+    table.write_text("4 4 4053 85255 869500\n")
+    with pytest.raises(DataNotFoundError, match="535 rows of 5 numbers"):
+        houses_module.read_houses_info(table)
+    (tmp_path / "1_frontal.jpg").write_bytes(b"not a jpeg")
+    with pytest.raises(DataNotFoundError, match="Cannot read the photo 1_frontal.jpg"):
+        houses_module.read_photo(tmp_path / "1_frontal.jpg", 32)
+
+
+def test_photos_are_resized_on_the_shorter_side_then_centre_cropped(tmp_path):
+    image = Image.new("RGB", (90, 30), (255, 0, 0))
+    image.paste((0, 0, 255), (0, 0, 30, 30))  # the left third is blue: cropped away
+    image.save(tmp_path / "wide.png")
+    photo = houses_module.read_photo(tmp_path / "wide.png", 10)
+    assert photo.shape == (3, 10, 10) and photo.dtype == torch.uint8
+    assert photo[0].float().mean() > 250 and photo[2].float().mean() < 5
+
+
+def test_face_attributes_from_the_mirror_line_up_with_the_faces(mirror, clean_env, tmp_path, capsys):
+    clean_env.setenv("COURSE_DATA_MIRROR", str(mirror))
+    clean_env.setenv("COURSE_DATA_DIR", str(tmp_path))
+    attributes = data.load_face_attributes()
+    assert attributes.values.shape == (10_000, 40) and attributes.values.dtype == torch.long
+    assert set(attributes.values.unique().tolist()) == {0, 1}
+    assert attributes.names[0] == "5_o_Clock_Shadow" and attributes.names[31] == "Smiling"
+    # row 000001.jpg of list_attr_celeba.txt: -1 1 1 -1 -1 -1 -1 -1 -1 -1 -1 1 ...
+    assert attributes.values[0, :12].tolist() == [0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1]
+    assert attributes.values[:5, 31].tolist() == [1, 1, 0, 0, 0]
+    faces = load_faces()
+    assert [path.name for path in faces.files] == attributes.files
+    assert attributes.files[0] == "000001.jpg" and attributes.files[-1] == "010000.jpg"
+    out = capsys.readouterr().out
+    assert "40 CelebA annotations of 10,000 faces from the offline archive celeba-attributes.tar.gz" in out
+    assert str(tmp_path) not in out and str(mirror) not in out
+
+
+def test_attribute_files_that_are_not_celeba_are_refused(tmp_path):
+    names = [f"a{i}" for i in range(40)]
+    text = "2\n" + " ".join(names) + "\n000001.jpg " + " ".join(["1"] * 40) + "\n"
+    parsed_names, rows = celeba.parse_attributes(text)
+    assert parsed_names == names and celeba.attribute_values(rows, ["000001.jpg"]).sum() == 40
+    with pytest.raises(DataNotFoundError, match="No annotation for 000002.jpg"):
+        celeba.attribute_values(rows, ["000001.jpg", "000002.jpg"])
+    with pytest.raises(DataNotFoundError, match="not CelebA's list_attr_celeba"):
+        celeba.parse_attributes("1\nSmiling Young\n000001.jpg 1 -1\n")
+    bad = celeba.parse_attributes(text.replace(" 1\n", " 0\n"))[1]
+    with pytest.raises(DataNotFoundError, match="1 or -1"):
+        celeba.attribute_values(bad, ["000001.jpg"])
+
+
+def test_kaggle_csv_annotations_parse_like_the_official_text():
+    names = [f"a{i}" for i in range(40)]
+    csv = "image_id," + ",".join(names) + "\n000001.jpg," + ",".join(["-1", "1"] * 20) + "\n"
+    parsed_names, rows = celeba.parse_attributes(csv)
+    assert parsed_names == names and celeba.attribute_values(rows, ["000001.jpg"])[0, :4].tolist() == [0, 1, 0, 1]
+
+
+def test_annotations_that_differ_from_the_official_rows_are_refused(mirror, clean_env, tmp_path):
+    clean_env.setenv("COURSE_DATA_MIRROR", str(mirror))
+    clean_env.setenv("COURSE_DATA_DIR", str(tmp_path))
+    path, source = celeba.attribute_file()
+    names, rows = celeba.parse_attributes(path.read_text())
+    celeba.check_attributes(names, rows, source)  # the mirror's rows are the official ones
+    rows["000007.jpg"] = ["1" if value == "-1" else "-1" for value in rows["000007.jpg"]]
+    with pytest.raises(DataNotFoundError, match="differ from CelebA's official ones"):
+        celeba.check_attributes(names, rows, source)

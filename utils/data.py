@@ -1,93 +1,59 @@
-"""Real datasets: MNIST, CIFAR-10 and CelebA faces, from an offline mirror or the official sources.
+"""Real datasets: MNIST, CIFAR-10, CelebA faces and attributes, and the Houses dataset.
 
 Offline, set ``COURSE_DATA_MIRROR`` to a folder holding the course's archives (``mnist.tar.gz``,
-``cifar10-jpeg.tar.gz``, ``celeba64.tar.gz``); they are checked (sha256) and extracted once into the
-data folder. Online, torchvision downloads the official files. Never a fake substitute.
+``cifar10-jpeg.tar.gz``, ``celeba64.tar.gz``, ``celeba-attributes.tar.gz``, ``houses.tar.gz``); they are
+checked (sha256) and extracted once into the data folder, and used from there afterwards even without the
+variable. Online, the official sources are downloaded and checked. Never a fake substitute. Messages name
+sources (an archive's file name, a host), never this machine's folders.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tarfile
-from pathlib import Path
+from pathlib import Path  # noqa: F401 - part of this module's interface for tests and chapters
+from types import SimpleNamespace
 
 import torch
 from torch.utils.data import Dataset
 
-MIRROR_ENV = "COURSE_DATA_MIRROR"
-DATA_DIR_ENV = "COURSE_DATA_DIR"
-FACES_DIR_ENV = "COURSE_FACES_DIR"
+from utils.celeba import (
+    FACES_DIR_ENV,
+    FaceImages,
+    attribute_file,
+    attribute_values,
+    check_attributes,
+    face_files,
+    face_names,
+    parse_attributes,
+)
+from utils.downloads import (
+    ARCHIVES,
+    DATA_DIR_ENV,
+    MIRROR_ENV,
+    DataNotFoundError,
+    already_extracted,
+    data_dir,
+    extract_from_mirror,
+    offline_copy,
+    offline_source,
+    sha256sum,
+)
+from utils.houses import INFO, VIEWS, house_photos, houses_folder, read_houses_info
 
-ARCHIVES = {
-    "mnist": ("mnist.tar.gz", "294f2d6b1de07ca55a19b8b9de9c499424b91f06a38180f1585894dda44f440a"),
-    "cifar10": ("cifar10-jpeg.tar.gz",
-                "d34c68f61cca57aa9144c8f25bda427abb9921bd642d5857a2fc1a6b4416f965"),
-    "faces": ("celeba64.tar.gz", "b1a2f0e3f54c3d6f4f05cabe96bb270d1817b7351ecfe6c836082bb127b0e69f"),
-}
+__all__ = ["ARCHIVES", "CIFAR10_CLASSES", "DATA_DIR_ENV", "FACES_DIR_ENV", "MIRROR_ENV", "DataNotFoundError",
+           "data_dir", "extract_from_mirror", "load_cifar10", "load_face_attributes", "load_faces",
+           "load_houses", "load_mnist", "sha256sum", "stack_dataset"]
+
 CIFAR10_CLASSES = ("airplane", "automobile", "bird", "cat", "deer",
                    "dog", "frog", "horse", "ship", "truck")
 
 
-class DataNotFoundError(FileNotFoundError):
-    """Raised when a dataset is neither on disk, nor in the mirror, nor downloadable."""
-
-
-def data_dir() -> Path:
-    """Return the folder datasets live in: ``COURSE_DATA_DIR``, else ``data/`` of the checkout or cwd."""
-    if os.environ.get(DATA_DIR_ENV):
-        return Path(os.environ[DATA_DIR_ENV]).expanduser().resolve()
-    checkout = Path(__file__).resolve().parents[1]
-    base = checkout if (checkout / "pyproject.toml").exists() else Path.cwd()
-    return base / "data"
-
-
-def sha256sum(path: Path) -> str:
-    """Return the hex sha256 digest of the file at ``path``."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def extract_from_mirror(name: str, target: Path) -> Path | None:
-    """Check and extract dataset ``name``'s archive from ``COURSE_DATA_MIRROR`` into ``target``.
-
-    Returns the archive's path, or None when no mirror is set. Extraction happens once (a marker
-    file records it); a wrong checksum or a missing archive raises ``DataNotFoundError``.
-    """
-    mirror = os.environ.get(MIRROR_ENV)
-    if not mirror:
-        return None
-    filename, expected = ARCHIVES[name]
-    archive = Path(mirror).expanduser().resolve() / filename
-    if not archive.is_file():
-        raise DataNotFoundError(
-            f"{MIRROR_ENV}={mirror} holds no {filename}: point {MIRROR_ENV} at the folder with the "
-            f"course's archives (e.g. ../shared/datasets), or unset it to download {name} instead.")
-    marker = target / f".extracted-{filename}"
-    if marker.exists() and marker.read_text() == expected:
-        return archive
-    actual = sha256sum(archive)
-    if actual != expected:
-        raise DataNotFoundError(
-            f"{archive} has sha256 {actual[:12]}…, expected {expected[:12]}…: the file is damaged "
-            "or not the course's archive. Copy it again from the course's dataset folder.")
-    target.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(archive) as tar:
-        try:
-            tar.extractall(target, filter="data")
-        except TypeError:  # Python before 3.11.4 has no extraction filters
-            tar.extractall(target)
-    marker.write_text(expected)
-    return archive
-
-
-def _missing(name: str, filename: str, reason: str) -> DataNotFoundError:
+def _missing(name: str, key: str, reason: str) -> DataNotFoundError:
+    """Return the error for a dataset that is not on disk and whose download failed."""
     return DataNotFoundError(
-        f"{name} not found in {data_dir()} and could not be downloaded ({reason}). Run with internet "
-        f"access, or set {MIRROR_ENV} to a folder holding {filename} (e.g. ../shared/datasets).")
+        f"{name} is not in {data_dir()} and its download failed ({reason}). If this machine is offline, set "
+        f"{MIRROR_ENV} to a folder holding {ARCHIVES[key][0]} (e.g. ../shared/datasets); if it is online, "
+        "the official host may be down: retry later.")
 
 
 def load_mnist(train: bool = True, transform=None) -> Dataset:
@@ -96,70 +62,89 @@ def load_mnist(train: bool = True, transform=None) -> Dataset:
 
     root = data_dir()
     transform = transform or transforms.ToTensor()
-    archive = extract_from_mirror("mnist", root)
+    offline = extract_from_mirror("mnist", root) is not None or already_extracted("mnist", root)
     try:
         dataset = datasets.MNIST(root, train=train, download=True, transform=transform)
     except Exception as error:  # no network and no files: say what to do
-        raise _missing("MNIST", ARCHIVES["mnist"][0], f"{type(error).__name__}: {error}") from None
-    source = f"offline mirror {archive}" if archive else f"torchvision (official files) in {root}"
+        raise _missing("MNIST", "mnist", f"{type(error).__name__}: {error}") from None
+    source = offline_source("mnist") if offline else "the official files (torchvision download)"
     print(f"MNIST {'train' if train else 'test'}: {len(dataset):,} images from {source}")
     return dataset
 
 
 def load_cifar10(train: bool = True, transform=None) -> Dataset:
-    """Return a CIFAR-10 split: the mirror's JPEG copy (ImageFolder) offline, the official files online."""
+    """Return a CIFAR-10 split: the offline JPEG copy (ImageFolder) if present, else the official files."""
     from torchvision import datasets, transforms
 
     root = data_dir()
     transform = transform or transforms.ToTensor()
     split = "train" if train else "test"
-    archive = extract_from_mirror("cifar10", root / "cifar10-jpeg")
-    if archive:
+    if offline_copy("cifar10", root / "cifar10-jpeg"):
         dataset = datasets.ImageFolder(root / "cifar10-jpeg" / split, transform=transform)
-        print(f"CIFAR-10 {split}: {len(dataset):,} images from the JPEG copy in offline mirror "
-              f"{archive} (about 27–33 dB from the original pixels)")
+        print(f"CIFAR-10 {split}: {len(dataset):,} images from the JPEG copy in {offline_source('cifar10')} "
+              "(about 27–33 dB from the original pixels)")
         return dataset
     try:
         dataset = datasets.CIFAR10(root, train=train, download=True, transform=transform)
     except Exception as error:
-        raise _missing("CIFAR-10", ARCHIVES["cifar10"][0], f"{type(error).__name__}: {error}") from None
-    print(f"CIFAR-10 {split}: {len(dataset):,} images from torchvision (official files) in {root}")
+        raise _missing("CIFAR-10", "cifar10", f"{type(error).__name__}: {error}") from None
+    print(f"CIFAR-10 {split}: {len(dataset):,} images from the official files (torchvision download, "
+          "www.cs.toronto.edu)")
     return dataset
 
 
 def load_faces(transform=None, image_size: int = 64) -> Dataset:
-    """Return CelebA face photos as an ImageFolder (label always 0), resized to ``image_size``.
+    """Return CelebA face photos in file order as ``(image, 0)`` items, resized to ``image_size``.
 
-    Sources, in order: a folder of face images named by ``COURSE_FACES_DIR`` (e.g. a Kaggle-attached
-    CelebA), the offline mirror's 10,000 faces, else torchvision's CelebA download (no login).
-    CelebA is for non-commercial research and education only.
+    Sources, in order: a folder of images named by ``COURSE_FACES_DIR`` (flat or with sub-folders), a
+    Kaggle-attached CelebA, the offline archive, the official zip from the PyTorch tutorial-assets host,
+    torchvision's Google-Drive copy (see ``utils.celeba``). CelebA: non-commercial research and education.
     """
-    from torchvision import datasets, transforms
+    from torchvision import transforms
 
     transform = transform or transforms.Compose([
         transforms.Resize(image_size), transforms.CenterCrop(image_size), transforms.ToTensor()])
-    root = data_dir()
-    if os.environ.get(FACES_DIR_ENV):
-        folder = Path(os.environ[FACES_DIR_ENV]).expanduser()
-        if not folder.is_dir():
-            raise DataNotFoundError(f"{FACES_DIR_ENV}={folder} is not a folder: point it at a folder "
-                                    "whose sub-folder holds the face images (ImageFolder layout).")
-        dataset, source = datasets.ImageFolder(folder, transform=transform), f"folder {folder}"
-    elif archive := extract_from_mirror("faces", root / "celeba64"):
-        dataset = datasets.ImageFolder(root / "celeba64", transform=transform)
-        source = f"offline mirror {archive}"
-    else:
-        try:
-            dataset = datasets.CelebA(root, split="train", download=True, transform=transform,
-                                      target_type="identity")
-        except Exception as error:
-            raise _missing("CelebA", ARCHIVES["faces"][0],
-                           f"{type(error).__name__}: {error}; on Kaggle, attach a CelebA dataset "
-                           f"and set {FACES_DIR_ENV}") from None
-        source = f"torchvision's CelebA download in {root}"
+    files, source = face_files()
+    dataset = FaceImages(files, transform)
     print(f"Faces: {len(dataset):,} CelebA images at {image_size}×{image_size} from {source} "
           "(CelebA: non-commercial research and education only)")
     return dataset
+
+
+def load_face_attributes() -> SimpleNamespace:
+    """Return CelebA's 40 annotations of the faces ``load_faces`` loads: row i belongs to face i.
+
+    ``names`` (40 str), ``values`` ((N, 40) long, 1 = present, from CelebA's 1/-1), ``files`` (N names).
+    Sources: beside ``COURSE_FACES_DIR``, a Kaggle-attached CelebA, the offline archive, Google Drive.
+    """
+    path, source = attribute_file()
+    names, rows = parse_attributes(path.read_text())
+    check_attributes(names, rows, source)
+    files = face_names()
+    values = attribute_values(rows, files)
+    print(f"Face attributes: {len(names)} CelebA annotations of {len(files):,} faces from {source}")
+    return SimpleNamespace(names=names, values=values, files=files)
+
+
+def load_houses(image_size: int = 64) -> SimpleNamespace:
+    """Return the Houses dataset (Ahmed & Moustafa, IJCCI 2016): 535 houses, four photos and five facts each.
+
+    ``photos``: (535, 4, 3, S, S) float in [0, 1], ``views`` in the order frontal, bedroom, bathroom,
+    kitchen; each photo's shorter side resized to S (bicubic), then centre-cropped to S×S (no padding).
+    ``bedrooms``, ``bathrooms``, ``area`` (sq ft), ``price`` (USD): (535,) float; ``zipcode``: (535,) long.
+    Row i is house i + 1 (row i of ``HousesInfo.txt``). Offline: the mirror's ``houses.tar.gz``; online:
+    the zip of github.com/emanhamed/Houses-dataset (``utils.houses.HOUSES_URL``), whose ``HousesInfo.txt``
+    is checked (sha256) and whose photos are stored as the mirror's (longer side 160 px, JPEG quality 90),
+    so both paths give the same tensors. The resized photos are cached per size. Cite the paper.
+    """
+    folder, source = houses_folder()
+    facts = read_houses_info(folder / INFO)
+    photos = house_photos(folder, image_size).float() / 255
+    print(f"Houses: {len(facts)} houses × {len(VIEWS)} photos ({', '.join(VIEWS)}) at {image_size}×{image_size} "
+          f"from {source} (Ahmed & Moustafa, IJCCI 2016)")
+    bedrooms, bathrooms, area, zipcode, price = facts.T
+    return SimpleNamespace(photos=photos, views=VIEWS, bedrooms=bedrooms.float(), bathrooms=bathrooms.float(),
+                           area=area.float(), zipcode=zipcode.long(), price=price.float())
 
 
 def stack_dataset(dataset: Dataset, limit: int | None = None,
