@@ -9,23 +9,23 @@ import argparse
 import hashlib
 import json
 import os
-import platform
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
 
+from utils.pretrained import CHECKOUT_WEIGHTS as WEIGHTS_DIR
+from utils.pretrained import MANIFEST, PRETRAINED_ENV, WEIGHTS_OUT_ENV
+from utils.release import REPOSITORY, TAG
+from utils.results import RESULTS_ENV
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = ROOT / "notebooks"
 CHAPTER_PATTERN = "[0-9][0-9]_*.ipynb"
-
-
-def code_sha256(nb) -> str:
-    """Return the sha256 of the notebook's code-cell sources, in order, joined with blank lines."""
-    sources = [cell.source for cell in nb.cells if cell.cell_type == "code"]
-    return hashlib.sha256("\n\n".join(sources).encode("utf-8")).hexdigest()
+MAX_COMMITTED_BYTES = 2_000_000  # larger weights are published as release assets, not committed
 
 
 def collapse_carriage_returns(text: str) -> str:
@@ -52,20 +52,39 @@ def tidy_outputs(nb) -> None:
         cell.outputs = merged
 
 
-# The first code cell of every chapter, word for word (the tests check it).
-SETUP_CELL = '''\
-# Setup: makes the course's `utils` package importable. On Colab or Kaggle this installs the
-# course from GitHub (about 20 s); where the course is already installed it does nothing.
+# The first code cell of every chapter, word for word (the tests check it). It installs the version of the
+# course that the stored outputs were made with (utils.release.TAG), and does nothing where the course is
+# installed, so it cannot change an output: the code hash leaves it out (tag SETUP_TAG), and pinning a new
+# version does not make every chapter's outputs stale.
+SETUP_TAG = "course-setup"
+SETUP_CELL = f'''\
+# Setup: makes the course's `utils` package importable. On Colab or Kaggle it
+# installs the version of the course this chapter was written for (about 20 s);
+# where the course is already installed it does nothing.
 import importlib
 import os
 import subprocess
 import sys
 
+REPOSITORY = "{REPOSITORY}"
+COURSE = f"git+{{REPOSITORY}}@{TAG}"
 try:
     import utils.settings  # noqa: F401
-except ModuleNotFoundError:
-    source = os.environ.get("COURSE_PACKAGE", "git+https://github.com/tconv-course/transpose-conv-autoencoders-gans")
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", source], check=True)
+except ModuleNotFoundError as error:
+    if error.name == "utils.settings":  # a utils.py or utils/ here hides the course
+        raise ImportError(f"{{error}}: rename the utils.py or utils/ in {{os.getcwd()}}, "
+                          "which hides the course's utils package.") from None
+    if error.name != "utils":
+        raise
+    source = os.environ.get("COURSE_PACKAGE", COURSE)
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", source]
+    done = subprocess.run(pip, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(
+            f"Could not install the course from {{source}}. Turn the notebook's "
+            "internet on (Kaggle: Settings > Internet), or set COURSE_PACKAGE to a "
+            "local copy of the course and run this cell again. pip said:\\n"
+            + done.stderr.strip()[-600:]) from None
     importlib.invalidate_caches()'''
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -88,48 +107,118 @@ def normalise_metadata(nb) -> None:
     nb.metadata.setdefault("language_info", {"name": "python"})
 
 
-def execute(path: Path, mode: str = "full", timeout: int | None = None) -> dict:
-    """Run ``path`` top to bottom in its folder with ``COURSE_MODE=mode``; save outputs and metadata."""
+def setup_cell(nb):
+    """Return the notebook's setup cell (its first code cell), or None when it has no code cell."""
+    return next((cell for cell in nb.cells if cell.cell_type == "code"), None)
+
+
+def pin_setup_cell(nb) -> None:
+    """Make the first code cell the course's current SETUP_CELL, tagged SETUP_TAG (and hidden in the book)."""
+    cell = setup_cell(nb)
+    if cell is None or not cell.source.startswith("# Setup:"):
+        raise ValueError("the first code cell of a chapter must be the setup cell (coursetools.notebooks.SETUP_CELL)")
+    cell.source = SETUP_CELL
+    cell.metadata["tags"] = [*dict.fromkeys([*cell_tags(cell), "hide-cell", SETUP_TAG])]
+
+
+def code_sha256(nb) -> str:
+    """Return the sha256 of the code-cell sources, in order, joined with blank lines (the setup cell left out)."""
+    sources = [cell.source for cell in nb.cells if cell.cell_type == "code" and SETUP_TAG not in cell_tags(cell)]
+    return hashlib.sha256("\n\n".join(sources).encode("utf-8")).hexdigest()
+
+
+@contextmanager
+def environment(**values: str | None):
+    """Set (or, for None, remove) environment variables for the duration of a ``with`` block, then restore them."""
+    before = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
+        yield
+    finally:
+        for name, value in before.items():
+            os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
+
+
+def run_notebook(nb, folder: Path, mode: str, timeout: int | None = None) -> tuple[dict, float]:
+    """Execute ``nb`` in place (kernel in ``folder``, exercise stubs left unexecuted); return the record the
+    chapter wrote through ``utils.results`` and the wall time in seconds."""
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
-    normalise_metadata(nb)
+    stubs = {i: cell for i, cell in enumerate(nb.cells) if is_stub(cell)}
+    nb.cells = [cell for i, cell in enumerate(nb.cells) if i not in stubs]
     with tempfile.TemporaryDirectory() as tmp:
         record_file = Path(tmp) / "record.json"
-        env_before = {k: os.environ.get(k) for k in ("COURSE_MODE", "COURSE_RESULTS_FILE")}
-        os.environ.update(COURSE_MODE=mode, COURSE_RESULTS_FILE=str(record_file))
-        try:
-            stubs = {i: cell for i, cell in enumerate(nb.cells) if is_stub(cell)}
-            nb.cells = [cell for i, cell in enumerate(nb.cells) if i not in stubs]
-            client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                                    resources={"metadata": {"path": str(path.parent)}})
+        weights = str(WEIGHTS_DIR) if mode == "full" else None
+        with environment(COURSE_MODE=mode, **{RESULTS_ENV: str(record_file), WEIGHTS_OUT_ENV: weights,
+                                              PRETRAINED_ENV: None}):
+            client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
+                                    resources={"metadata": {"path": str(folder)}})
             started = time.perf_counter()
             client.execute()
             wall_s = time.perf_counter() - started
-            for i, cell in sorted(stubs.items()):  # exercise stubs are the student's: never run, no outputs
-                cell.outputs, cell.execution_count = [], None
-                nb.cells.insert(i, cell)
-        finally:
-            for key, value in env_before.items():
-                os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
         record = json.loads(record_file.read_text()) if record_file.exists() else {}
-    if record.get("mode") != mode:
-        raise RuntimeError(f"{path.name} never called utils.settings.start_chapter(); it must.")
-    tidy_outputs(nb)
-    import torch
-    import torchvision
+    for i, cell in sorted(stubs.items()):  # exercise stubs are the student's: never run, no outputs
+        cell.outputs, cell.execution_count = [], None
+        nb.cells.insert(i, cell)
+    return record, wall_s
 
+
+def stamp(nb, record: dict, mode: str, wall_s: float) -> dict:
+    """Write ``metadata.course`` (mode, device, versions, wall time, code hash, release, results) into ``nb``."""
+    if record.get("mode") != mode:
+        raise RuntimeError("the notebook never called utils.settings.start_chapter(); it must.")
     nb.metadata["course"] = {
         "mode": mode,
         "device": record["device"],
-        "versions": {"python": platform.python_version(), "torch": torch.__version__,
-                     "torchvision": torchvision.__version__},
+        "versions": record["versions"],
         "wall_s": round(wall_s, 1),
         "code_sha256": code_sha256(nb),
+        "release": TAG,
         "results": record.get("results", {}),
     }
-    nbformat.write(nb, path)
     return nb.metadata["course"]
+
+
+def strip_execution_metadata(nb) -> None:
+    """Drop per-cell execution timestamps (``metadata.execution``), so a re-run changes only what changed."""
+    for cell in nb.cells:
+        cell.metadata.pop("execution", None)
+
+
+def execute(path: Path, mode: str = "full", timeout: int | None = None) -> dict:
+    """Run ``path`` top to bottom in its folder with ``COURSE_MODE=mode``; save outputs and metadata."""
+    nb = nbformat.read(path, as_version=4)
+    normalise_metadata(nb)
+    pin_setup_cell(nb)
+    try:
+        record, wall_s = run_notebook(nb, path.parent, mode, timeout)
+        course = stamp(nb, record, mode, wall_s)
+    except RuntimeError as error:
+        raise RuntimeError(f"{path.name}: {error}") from None
+    tidy_outputs(nb)
+    strip_execution_metadata(nb)
+    nbformat.write(nb, path)
+    if record.get("weights"):
+        update_manifest(record["weights"], course)
+    return course
+
+
+def update_manifest(saved: dict, course: dict) -> None:
+    """List the weights a full run saved (file, sha256, size, chapter, the run's code hash) in the manifest."""
+    from utils.data import sha256sum
+
+    listed = json.loads(MANIFEST.read_text()) if MANIFEST.exists() else {}
+    for name, entry in saved.items():
+        files = {role: {"file": file, "sha256": sha256sum(WEIGHTS_DIR / file),
+                        "size": (WEIGHTS_DIR / file).stat().st_size} for role, file in entry["files"].items()}
+        listed[name] = {"chapter": entry["chapter"], "device": course["device"],
+                        "code_sha256": course["code_sha256"], "published": "repository", "files": files}
+        size = sum(info["size"] for info in files.values())
+        if size > MAX_COMMITTED_BYTES:
+            listed.pop(name)  # too large for the repository: listed once published as a release asset
+            print(f"  {name}: {size / 1e6:.1f} MB, not listed; publish it as a release asset (see README)")
+    MANIFEST.write_text(json.dumps(dict(sorted(listed.items())), indent=1) + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:

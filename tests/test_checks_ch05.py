@@ -11,24 +11,24 @@ def _targets():
 
 def test_check_mse_optimum_accepts_the_optimum(capsys):
     targets = _targets()
-    assert check_mse_optimum(targets.mean(0), targets) is True
+    assert check_mse_optimum(targets.mean(0), targets)
     assert "✅ image: correct." in capsys.readouterr().out
 
 
 def test_check_mse_optimum_says_how_far_off_an_answer_is(capsys):
     targets = _targets()
-    assert check_mse_optimum(targets[0], targets) is False
+    assert not check_mse_optimum(targets[0], targets)
     out = capsys.readouterr().out
     assert "above the smallest possible" in out and "❌" in out
 
 
 def test_check_mse_optimum_rejects_missing_and_malformed_answers(capsys):
     targets = _targets()
-    assert check_mse_optimum(..., targets) is False
+    assert not check_mse_optimum(..., targets)
     assert "no answer yet" in capsys.readouterr().out
-    assert check_mse_optimum(None, targets) is False
+    assert not check_mse_optimum(None, targets)
     assert "no answer yet" in capsys.readouterr().out
-    assert check_mse_optimum([[0.0]], targets) is False
+    assert not check_mse_optimum([[0.0]], targets)
     assert "expected a torch.Tensor" in capsys.readouterr().out
-    assert check_mse_optimum(targets, targets, name="blur") is False
+    assert not check_mse_optimum(targets, targets, name="blur")
     assert "blur: wrong shape (2, 3, 4, 4)" in capsys.readouterr().out

@@ -1,17 +1,59 @@
 """coursetools.notebooks: the code hash, tidy outputs, and a real execution that stamps metadata."""
 
 import hashlib
+import json
+import os
 
 import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from coursetools.notebooks import cell_tags, code_sha256, collapse_carriage_returns, execute, is_stub, tidy_outputs
+from coursetools import notebooks
+from coursetools.notebooks import (
+    SETUP_CELL,
+    SETUP_TAG,
+    cell_tags,
+    code_sha256,
+    collapse_carriage_returns,
+    environment,
+    execute,
+    is_stub,
+    pin_setup_cell,
+    tidy_outputs,
+)
 
 
-def test_code_sha256_joins_code_sources_only():
+def test_code_sha256_joins_code_sources_only_and_leaves_out_the_setup_cell():
     nb = new_notebook(cells=[new_code_cell("a = 1"), new_markdown_cell("text"), new_code_cell("b = 2")])
     assert code_sha256(nb) == hashlib.sha256(b"a = 1\n\nb = 2").hexdigest()
+    setup = new_code_cell("# Setup: anything", metadata={"tags": [SETUP_TAG]})
+    with_setup = new_notebook(cells=[setup, *nb.cells])
+    assert code_sha256(with_setup) == code_sha256(nb)
+    setup.metadata["tags"] = []  # untagged, it is code like any other
+    assert code_sha256(with_setup) != code_sha256(nb)
+
+
+def test_pin_setup_cell_writes_the_current_cell_and_tags_it():
+    nb = new_notebook(cells=[new_markdown_cell("# Title"),
+                             new_code_cell("# Setup: an old version", metadata={"tags": ["hide-cell"]}),
+                             new_code_cell("x = 1")])
+    before = code_sha256(nb)
+    pin_setup_cell(nb)
+    assert nb.cells[1].source == SETUP_CELL and cell_tags(nb.cells[1]) == ["hide-cell", SETUP_TAG]
+    assert nb.cells[2].source == "x = 1" and code_sha256(nb) != before
+    with pytest.raises(ValueError, match="must be the setup cell"):
+        pin_setup_cell(new_notebook(cells=[new_code_cell("import torch")]))
+
+
+def test_environment_sets_removes_and_restores(monkeypatch):
+    monkeypatch.setenv("COURSE_A", "before")
+    monkeypatch.delenv("COURSE_B", raising=False)
+    with environment(COURSE_A=None, COURSE_B="set"):
+        assert "COURSE_A" not in os.environ and os.environ["COURSE_B"] == "set"
+    assert os.environ["COURSE_A"] == "before" and "COURSE_B" not in os.environ
+    with pytest.raises(KeyError), environment(COURSE_A="inside"):
+        raise KeyError("restored even on errors")
+    assert os.environ["COURSE_A"] == "before"
 
 
 def test_progress_bar_redraws_collapse_to_the_final_state():
@@ -30,7 +72,8 @@ def test_tidy_outputs_merges_streams():
 
 def test_execute_stamps_the_course_metadata(tmp_path, clean_env):
     path = tmp_path / "demo.ipynb"
-    cells = [new_code_cell("from utils.settings import start_chapter, record_results\n"
+    cells = [new_code_cell("# Setup: replaced by the current setup cell"),
+             new_code_cell("from utils.settings import start_chapter, record_results\n"
                            "run = start_chapter('01_transpose_convolution')"),
              new_code_cell("record_results(answer=2 * 21)"),
              new_code_cell("raise NotImplementedError", metadata={"tags": ["stub"]}),
@@ -44,13 +87,16 @@ def test_execute_stamps_the_course_metadata(tmp_path, clean_env):
     assert course["code_sha256"] == code_sha256(stored)
     assert set(course["versions"]) == {"python", "torch", "torchvision"}
     assert stored.metadata["kernelspec"]["name"] == "python3"
-    stub, solution = stored.cells[2], stored.cells[3]
+    assert course["release"] == notebooks.TAG and stored.cells[0].source == SETUP_CELL
+    assert course["versions"]["torch"] == __import__("torch").__version__
+    assert all("execution" not in cell.metadata for cell in stored.cells), "no per-cell timestamps"
+    stub, solution = stored.cells[3], stored.cells[4]
     assert stub.outputs == [] and stub.execution_count is None and solution.outputs[0].text == "solution\n"
 
 
 def test_execute_refuses_a_notebook_that_never_starts_the_chapter(tmp_path, clean_env):
     path = tmp_path / "bare.ipynb"
-    nbformat.write(new_notebook(cells=[new_code_cell("1 + 1")]), path)
+    nbformat.write(new_notebook(cells=[new_code_cell("# Setup:"), new_code_cell("1 + 1")]), path)
     with pytest.raises(RuntimeError, match="never called utils.settings.start_chapter"):
         execute(path, mode="smoke")
 
@@ -60,3 +106,25 @@ def test_cell_tags_and_stubs():
     assert cell_tags(stub) == ["stub", "remove-cell"] and is_stub(stub)
     assert cell_tags(new_code_cell("x")) == [] and not is_stub(new_code_cell("x"))
     assert not is_stub(new_markdown_cell("text", metadata={"tags": ["stub"]}))
+
+
+def test_a_full_run_saves_weights_and_lists_them_in_the_manifest(tmp_path, clean_env, monkeypatch):
+    monkeypatch.setattr(notebooks, "WEIGHTS_DIR", tmp_path / "weights")
+    monkeypatch.setattr(notebooks, "MANIFEST", tmp_path / "manifest.json")
+    clean_env.setenv("COURSE_PRETRAINED", "1")  # the tool's runs always train: it is removed for the run
+    path = tmp_path / "demo.ipynb"
+    code = ("import torch\nfrom utils.settings import start_chapter\nfrom utils.pretrained import train_or_load\n"
+            "run = start_chapter('02_mnist_autoencoder')\nmodel = torch.nn.Linear(2, 1)\n"
+            "history = train_or_load(run, 'ch02_demo', model, lambda: {'loss': [0.5, 0.25]})")
+    nbformat.write(new_notebook(cells=[new_code_cell("# Setup:"), new_code_cell(code)]), path)
+    course = execute(path, mode="full")
+    listed = json.loads((tmp_path / "manifest.json").read_text())["ch02_demo"]
+    assert listed["chapter"] == "02_mnist_autoencoder" and listed["code_sha256"] == course["code_sha256"]
+    assert listed["published"] == "repository" and set(listed["files"]) == {"weights", "history"}
+    for info in listed["files"].values():
+        saved = tmp_path / "weights" / info["file"]
+        assert info["size"] == saved.stat().st_size and info["sha256"] == hashlib.sha256(saved.read_bytes()).hexdigest()
+    state = __import__("torch").load(tmp_path / "weights" / "ch02_demo.pt", weights_only=True)
+    assert set(state) == {"weight", "bias"}
+    printed = nbformat.read(path, as_version=4).cells[1].outputs[-1].text
+    assert "Training ch02_demo here" in printed

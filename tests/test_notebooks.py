@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from coursetools.guide import DIFFICULTY
-from coursetools.notebooks import SETUP_CELL, cell_tags, code_sha256
+from coursetools.notebooks import SETUP_CELL, SETUP_TAG, cell_tags, code_sha256
+from utils.release import REPOSITORY, TAG
 from utils.settings import SIZES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -78,12 +79,25 @@ def test_every_code_cell_ran_in_order_without_errors_or_warnings(notebook):
             assert not re.search(r"<(matplotlib|Figure|torch)\S* .*at 0x", text), f"{path.name}: a repr {text[:80]!r}"
 
 
-def test_first_code_cell_is_the_setup_cell_with_the_book_url(notebook):
+def test_first_code_cell_is_the_pinned_setup_cell(notebook):
     path, nb = notebook
     first = next(c for c in nb.cells if c.cell_type == "code")
     assert first.source == SETUP_CELL, f"{path.name}: first code cell must be coursetools.notebooks.SETUP_CELL"
+    assert SETUP_TAG in tags(first) and "hide-cell" in tags(first), f"{path.name}: setup cell tags {tags(first)}"
+    assert [c for c in nb.cells if SETUP_TAG in tags(c)] == [first], f"{path.name}: one setup cell only"
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "student").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem)
+def test_every_student_notebook_starts_with_the_pinned_setup_cell(path):
+    first = next(c for c in load(path).cells if c.cell_type == "code")
+    assert first.source == SETUP_CELL and SETUP_TAG in tags(first), f"student/{path.name}: run `make student`"
+
+
+def test_the_setup_cell_installs_the_version_of_the_book_repository():
     url = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
-    assert f"git+{url}" in SETUP_CELL
+    assert url == REPOSITORY, "_config.yml's repository.url and utils.release.REPOSITORY must agree"
+    assert f'REPOSITORY = "{REPOSITORY}"' in SETUP_CELL and f'COURSE = f"git+{{REPOSITORY}}@{TAG}"' in SETUP_CELL
+    assert max(len(line) for line in SETUP_CELL.splitlines()) <= 88
 
 
 def test_chapter_shape_objectives_summary_and_exercises(notebook):

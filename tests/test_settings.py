@@ -2,7 +2,6 @@
 
 import io
 import json
-import re
 
 import pytest
 import torch
@@ -14,7 +13,6 @@ from utils.settings import (
     get_device,
     get_mode,
     progress,
-    record_results,
     seed_everything,
     start_chapter,
 )
@@ -89,26 +87,10 @@ def test_start_chapter_prints_once_and_records_mode_and_device(clean_env, tmp_pa
     assert run.size.epochs == SIZES["02_mnist_autoencoder"]["smoke"]["epochs"]
     out = capsys.readouterr().out
     assert out.count("\n") == 1 and "Mode: smoke" in out and "device: cpu" in out
-    assert json.loads(record.read_text()) == {"mode": "smoke", "device": settings.describe_device(run.device)}
-
-
-def test_record_results_merges_prints_and_validates(clean_env, tmp_path, capsys):
-    record = tmp_path / "record.json"
-    clean_env.setenv("COURSE_RESULTS_FILE", str(record))
-    record_results(psnr_db=26.123456, epochs=torch.tensor(3))
-    record_results(**{"sweep_psnr_db_16": 18.5})
-    stored = json.loads(record.read_text())["results"]
-    record_results(tiny_error=4.81234e-07)
-    stored = json.loads(record.read_text())["results"]
-    assert stored == {"psnr_db": 26.1235, "epochs": 3, "sweep_psnr_db_16": 18.5, "tiny_error": 4.81234e-07}
-    assert re.search(r"psnr_db\s+26.1235", capsys.readouterr().out)
-    with pytest.raises(TypeError, match="'curve' must be a number"):
-        record_results(curve=[1, 2])
-
-
-def test_record_results_without_a_record_file_only_prints(clean_env, capsys):
-    record_results(answer=42)
-    assert "answer  42" in capsys.readouterr().out
+    stored = json.loads(record.read_text())
+    assert stored == {"mode": "smoke", "device": settings.describe_device(run.device),
+                      "versions": settings.library_versions()}
+    assert stored["versions"]["torch"] == torch.__version__
 
 
 def test_progress_writes_a_text_bar_that_ends_complete():

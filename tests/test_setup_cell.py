@@ -39,3 +39,31 @@ def test_setup_cell_installs_the_course_offline_from_a_local_copy(tmp_path):
                             cwd=tmp_path, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().startswith(str(env_dir)), result.stdout
+
+
+def _fresh_python(tmp_path):
+    """A fresh virtual environment that does not have the course installed."""
+    env_dir = tmp_path / "bare"
+    venv.create(env_dir, with_pip=True)
+    return env_dir / "bin" / "python"
+
+
+def test_setup_cell_offline_says_what_to_do_instead_of_a_pip_traceback(tmp_path):
+    env = dict(os.environ, COURSE_PACKAGE=f"git+file://{tmp_path}/no-such-clone", PIP_NO_INDEX="1",
+               PIP_DISABLE_PIP_VERSION_CHECK="1")
+    result = subprocess.run([_fresh_python(tmp_path), "-c", SETUP_CELL], capture_output=True, text=True,
+                            env=env, cwd=tmp_path, timeout=300)
+    assert result.returncode != 0
+    error = next(line for line in result.stderr.splitlines() if line.startswith("RuntimeError"))
+    assert error.startswith("RuntimeError: Could not install the course from git+file://"), result.stderr
+    assert "Turn the notebook's internet on" in error and "CalledProcessError" not in result.stderr
+
+
+def test_a_utils_py_beside_the_notebook_is_named_as_the_problem(tmp_path):
+    (tmp_path / "utils.py").write_text("HELPERS = 1\n")
+    result = subprocess.run([sys.executable, "-c", SETUP_CELL], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=120)
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("ImportError:") and "rename the utils.py or utils/ in" in last, result.stderr[-600:]
+    assert "pip" not in result.stderr

@@ -1,22 +1,54 @@
 """Exercise checks that teach: they say whether an answer is right and, if not, what is wrong.
 
-Each check prints a short verdict and returns True or False; none of them prints the solution.
+Each check prints a short verdict and returns a Verdict (true when the answer is right, shown as nothing in
+Jupyter); none of them prints the solution. An unanswered stub gets a neutral 'no answer yet', not a cross.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 
 import torch
 
 PASS = "✅"
 FAIL = "❌"
+PENDING = "⏳"  # an exercise not answered yet: no ❌ when a chapter runs top to bottom with its stubs
+NO_ANSWER = "no answer yet"
 
 
-def _verdict(ok: bool, name: str, message: str = "") -> bool:
-    print(f"{PASS} {name}: correct." if ok else f"{FAIL} {name}: {message}")
-    return ok
+class Verdict:
+    """A check's outcome: true when the answer is right. It shows nothing as a cell's last value (the check
+    has printed its verdict already), so a check at the end of a cell leaves no stray ``True``."""
+
+    __slots__ = ("ok",)
+
+    def __init__(self, ok: bool):
+        self.ok = bool(ok)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __eq__(self, other) -> bool:
+        return self.ok == bool(other) if isinstance(other, (bool, Verdict)) else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.ok)
+
+    def __repr__(self) -> str:
+        return f"Verdict({self.ok})"
+
+    def _ipython_display_(self) -> None:
+        """Display nothing in Jupyter."""
+
+
+def _verdict(ok: bool, name: str, message: str = "") -> Verdict:
+    if ok:
+        print(f"{PASS} {name}: correct.")
+    else:
+        print(f"{PENDING if message.startswith(NO_ANSWER) else FAIL} {name}: {message}")
+    return Verdict(ok)
 
 
 def _unanswered(answer) -> bool:
@@ -24,7 +56,7 @@ def _unanswered(answer) -> bool:
 
 
 def check_tensor(answer, expected: torch.Tensor, name: str = "answer", atol: float = 1e-5,
-                 rtol: float = 1e-4, check_dtype: bool = True) -> bool:
+                 rtol: float = 1e-4, check_dtype: bool = True) -> Verdict:
     """Compare a tensor answer with the expected one: type, shape, dtype, then values (first bad index)."""
     if _unanswered(answer):
         return _verdict(False, name, "no answer yet: replace the `...` with your code.")
@@ -45,7 +77,7 @@ def check_tensor(answer, expected: torch.Tensor, name: str = "answer", atol: flo
 
 
 def check_number(answer, expected: float, name: str = "answer", rel_tol: float = 1e-3,
-                 abs_tol: float = 1e-6) -> bool:
+                 abs_tol: float = 1e-6) -> Verdict:
     """Compare a number answer with the expected one and say whether it is too high or too low."""
     if _unanswered(answer):
         return _verdict(False, name, "no answer yet: replace the `...` with your number.")
@@ -58,7 +90,7 @@ def check_number(answer, expected: float, name: str = "answer", rel_tol: float =
     return _verdict(False, name, f"{answer:.4g} is too {'high' if answer > expected else 'low'}.")
 
 
-def check_shape(answer, expected: Sequence[int], name: str = "shape") -> bool:
+def check_shape(answer, expected: Sequence[int], name: str = "shape") -> Verdict:
     """Check a shape answer: a tensor, a torch.Size or a tuple of ints equal to ``expected``."""
     if _unanswered(answer):
         return _verdict(False, name, "no answer yet: replace the `...` with your answer.")
@@ -73,23 +105,32 @@ def check_shape(answer, expected: Sequence[int], name: str = "shape") -> bool:
     return _verdict(True, name)
 
 
-def check_function(func: Callable, cases: Iterable[tuple[tuple, object]], name: str | None = None) -> bool:
+def check_function(func: Callable, cases: Iterable[tuple[tuple, object]], name: str | None = None) -> Verdict:
     """Call ``func(*args)`` for each ``(args, expected)`` case and report the first case it gets wrong."""
     name = name or getattr(func, "__name__", "function")
-    for args, expected in cases:
-        result = func(*args)
+    if _unanswered(func):
+        return _verdict(False, name, f"{NO_ANSWER}: replace the `...` with your function.")
+    for number, (args, expected) in enumerate(cases):
+        shown = f"{name}({', '.join(map(repr, args))})"
+        try:
+            result = func(*args)
+        except NotImplementedError:
+            return _verdict(False, name, f"{NO_ANSWER}: write the body of {name}.")
+        except Exception as error:  # a student's bug: say where, do not stop the notebook
+            return _verdict(False, name, f"{shown} raised {type(error).__name__}: {error}")
+        if number == 0 and _unanswered(result) and not _unanswered(expected):
+            return _verdict(False, name, f"{NO_ANSWER}: {name} returns nothing; replace the `...` in its body.")
         if torch.is_tensor(expected):
             same = torch.is_tensor(result) and result.shape == expected.shape and torch.allclose(
                 result.double(), expected.double(), atol=1e-5)
         else:
             same = result == expected
         if not same:
-            shown = ", ".join(map(repr, args))
-            return _verdict(False, name, f"{name}({shown}) returned {result!r}, which is not right.")
+            return _verdict(False, name, f"{shown} returned {result!r}, which is not right.")
     return _verdict(True, name)
 
 
-def check_choice(answer, expected: str, options: Sequence[str], name: str = "answer") -> bool:
+def check_choice(answer, expected: str, options: Sequence[str], name: str = "answer") -> Verdict:
     """Check a multiple-choice answer (one of ``options``, case-insensitive) against ``expected``."""
     if _unanswered(answer):
         return _verdict(False, name, f"no answer yet: choose one of {', '.join(map(repr, options))}.")
@@ -99,7 +140,7 @@ def check_choice(answer, expected: str, options: Sequence[str], name: str = "ans
     return _verdict(normalised == expected.lower(), name, f"{answer!r} is not the right choice; look again.")
 
 
-def check_output_shape(layer, input_shape: Sequence[int], expected: Sequence[int], name: str = "layer") -> bool:
+def check_output_shape(layer, input_shape: Sequence[int], expected: Sequence[int], name: str = "layer") -> Verdict:
     """Run ``layer`` on zeros of ``input_shape`` and check the output's shape (chapter 1)."""
     if _unanswered(layer):
         return _verdict(False, name, "no answer yet: replace the `...` with your layer.")
@@ -112,9 +153,174 @@ def check_output_shape(layer, input_shape: Sequence[int], expected: Sequence[int
     return check_shape(output, expected, name=f"{name} output shape")
 
 
+# Checks added for chapter 1 (keep this line: it marks where they go).
+
+_CONVOLUTIONS = ("conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+                 "avg_pool2d", "interpolate", "fold", "unfold")
+
+
+@contextmanager
+def _counting_calls(names: Iterable[str]):
+    """Count the calls of ``torch.nn.functional.<name>`` and ``torch.<name>`` while the block runs."""
+    counts = dict.fromkeys(names, 0)
+    saved = []
+    for name in counts:
+        for module in (torch.nn.functional, torch):
+            original = getattr(module, name, None)
+            if original is None:
+                continue
+
+            def counted(*args, _name=name, _original=original, **kwargs):
+                counts[_name] += 1
+                return _original(*args, **kwargs)
+
+            saved.append((module, name, original))
+            setattr(module, name, counted)
+    try:
+        yield counts
+    finally:
+        for module, name, original in reversed(saved):
+            setattr(module, name, original)
+
+
+def check_calls(func: Callable, cases: Iterable[tuple[tuple, torch.Tensor]], name: str | None = None,
+                once: str | None = None, forbid: Sequence[str] = ()) -> Verdict:
+    """Check ``func(*args)`` against each ``(args, expected tensor)`` case and how it computes them: exactly
+    one call of ``F.<once>`` per case (if given) and no call of any ``F.<forbid>`` (chapter 1)."""
+    name = name or getattr(func, "__name__", "function")
+    if _unanswered(func):
+        return _verdict(False, name, f"{NO_ANSWER}: replace the `...` with your function.")
+    forbid = [f for f in forbid if f != once]
+    for number, (args, expected) in enumerate(cases):
+        shapes = ", ".join(str(tuple(a.shape)) if torch.is_tensor(a) else repr(a) for a in args)
+        with _counting_calls(([once] if once else []) + forbid) as counts:
+            try:
+                result = func(*args)
+            except NotImplementedError:
+                return _verdict(False, name, f"{NO_ANSWER}: write the body of {name}.")
+            except Exception as error:  # a student's bug: say where, do not stop the notebook
+                return _verdict(False, name, f"{name}({shapes}) raised {type(error).__name__}: {error}")
+        if number == 0 and _unanswered(result):
+            return _verdict(False, name, f"{NO_ANSWER}: {name} returns nothing; replace the `...` in its body.")
+        used = [f for f in forbid if counts[f]]
+        if used:
+            return _verdict(False, name, f"it calls F.{used[0]}, which this exercise asks you to do without.")
+        if once and counts[once] != 1:
+            return _verdict(False, name, f"{name}({shapes}) calls F.{once} {counts[once]} times; the exercise "
+                                         "asks for exactly one call.")
+        if not torch.is_tensor(result):
+            return _verdict(False, name, f"{name}({shapes}) returned a {type(result).__name__}, not a tensor.")
+        if tuple(result.shape) != tuple(expected.shape):
+            return _verdict(False, name, f"{name}({shapes}) has shape {tuple(result.shape)}, not "
+                                         f"{tuple(expected.shape)}.")
+        if not torch.allclose(result.detach().double(), expected.double(), atol=1e-5, rtol=1e-4):
+            return _verdict(False, name, f"{name}({shapes}) has the right shape but wrong values.")
+    return _verdict(True, name)
+
+
+def check_transpose_by_hand(func: Callable, name: str | None = None) -> Verdict:
+    """Check ``func(x, kernel, stride)`` on 2-D tensors equals ``F.conv_transpose2d`` (no padding) on several
+    non-square inputs and kernels, computed without any convolution function (chapter 1)."""
+    g = torch.Generator().manual_seed(1)
+    cases = []
+    for (h, w), (kh, kw), stride in [((2, 2), (2, 2), 1), ((3, 2), (3, 3), 2), ((2, 3), (2, 4), 3)]:
+        x, kernel = torch.randn(h, w, generator=g), torch.randn(kh, kw, generator=g)
+        expected = torch.nn.functional.conv_transpose2d(x[None, None], kernel[None, None], stride=stride)
+        cases.append(((x, kernel, stride), expected[0, 0]))
+    return check_calls(func, cases, name, forbid=_CONVOLUTIONS)
+
+
+def check_upsampling_settings(func: Callable, name: str | None = None) -> Verdict:
+    """Check ``func(k, s)``: a ``(padding, output_padding)`` with which ``ConvTranspose2d(k, s)`` turns every
+    size h into s·h, or None when there is none; any valid pair is accepted (chapter 1)."""
+    name = name or getattr(func, "__name__", "function")
+    if _unanswered(func):
+        return _verdict(False, name, f"{NO_ANSWER}: replace the `...` with your function.")
+    for k, s in [(4, 2), (3, 2), (2, 2), (1, 2), (5, 2), (3, 1), (2, 1), (5, 3), (4, 3), (7, 4)]:
+        try:
+            answer = func(k, s)
+        except Exception as error:  # a student's bug: say where, do not stop the notebook
+            return _verdict(False, name, f"{name}({k}, {s}) raised {type(error).__name__}: {error}")
+        if answer is Ellipsis:
+            return _verdict(False, name, f"{NO_ANSWER}: {name} returns `...`; write its body.")
+        valid = [(p, op) for p in range(k) for op in range(s) if _upsamples(k, s, p, op)]
+        if answer is None:
+            if valid:
+                return _verdict(False, name, f"{name}({k}, {s}) returned None, but a setting exists.")
+            continue
+        if not (isinstance(answer, tuple) and len(answer) == 2 and all(type(v) is int for v in answer)):
+            return _verdict(False, name, f"{name}({k}, {s}) returned {answer!r}: return a pair of whole "
+                                         "numbers (padding, output_padding), or None.")
+        if not valid:
+            return _verdict(False, name, f"{name}({k}, {s}) returned {answer!r}, but no padding and "
+                                         f"output_padding give s·h for k={k}, s={s}: return None.")
+        if answer not in valid:
+            p, op = answer
+            got = _transpose_height(5, k, s, p, op)
+            what = f"maps 5 to {got}" if got else "is refused by PyTorch"
+            return _verdict(False, name, f"ConvTranspose2d(kernel_size={k}, stride={s}, padding={p}, "
+                                         f"output_padding={op}) {what}, not {5 * s}.")
+    return _verdict(True, name)
+
+
+def _transpose_height(h: int, k: int, s: int, p: int, op: int) -> int | None:
+    """The output height of ConvTranspose2d(k, s, p, op) on height h, None if PyTorch refuses."""
+    try:
+        return torch.nn.ConvTranspose2d(1, 1, k, s, p, op)(torch.zeros(1, 1, h, h)).shape[-1]
+    except (RuntimeError, ValueError):
+        return None
+
+
+def _upsamples(k: int, s: int, p: int, op: int) -> bool:
+    return all(_transpose_height(h, k, s, p, op) == s * h for h in (3, 5))
+
+
+def check_transpose_layer(layer, input_shape: Sequence[int], expected: Sequence[int], kernel_size: int,
+                          output_padding: int = 0, name: str = "layer") -> Verdict:
+    """Check that ``layer`` is one ``nn.ConvTranspose2d`` with the asked kernel size and output_padding
+    that maps ``input_shape`` to ``expected`` (chapter 1)."""
+    if _unanswered(layer):
+        return _verdict(False, name, f"{NO_ANSWER}: replace the `...` with your layer.")
+    if not isinstance(layer, torch.nn.ConvTranspose2d):
+        return _verdict(False, name, f"expected one nn.ConvTranspose2d, got {type(layer).__name__}.")
+    if tuple(layer.kernel_size) != (kernel_size, kernel_size):
+        return _verdict(False, name, f"kernel_size is {layer.kernel_size}; the exercise asks for {kernel_size}.")
+    if tuple(layer.output_padding) != (output_padding, output_padding):
+        return _verdict(False, name, f"output_padding is {layer.output_padding}; the exercise asks for "
+                                     f"{output_padding}.")
+    return check_output_shape(layer, input_shape, expected, name)
+
+
+def check_bilinear_upsampler(layer, channels: int, name: str = "layer") -> Verdict:
+    """Check that ``layer`` is an ``nn.ConvTranspose2d`` that doubles each of ``channels`` channels as
+    ``F.interpolate(..., mode="bilinear")`` does, away from the one-pixel border (chapter 1)."""
+    if _unanswered(layer):
+        return _verdict(False, name, f"{NO_ANSWER}: replace the `...` with your layer.")
+    if not isinstance(layer, torch.nn.ConvTranspose2d):
+        return _verdict(False, name, f"expected an nn.ConvTranspose2d, got {type(layer).__name__}.")
+    if (layer.in_channels, layer.out_channels) != (channels, channels):
+        return _verdict(False, name, f"it maps {layer.in_channels} channels to {layer.out_channels}; "
+                                     f"expected {channels} to {channels}.")
+    x = torch.rand(2, channels, 6, 6, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        got, only_first = layer(x), layer(x * (torch.arange(channels) == 0).view(1, -1, 1, 1))
+        from_zeros = layer(torch.zeros_like(x))
+    want = torch.nn.functional.interpolate(x, scale_factor=2, mode="bilinear", align_corners=False)
+    if got.shape != want.shape:
+        return _verdict(False, name, f"a 6×6 input gives {tuple(got.shape[-2:])}, not (12, 12).")
+    if from_zeros.abs().max() > 1e-6:
+        return _verdict(False, name, "a zero input gives a nonzero output: the bias must be zero.")
+    if channels > 1 and only_first[:, 1:].abs().max() > 1e-6:
+        return _verdict(False, name, "input channel 0 reaches other output channels: each channel must be "
+                                     "upsampled on its own.")
+    error = (got - want)[..., 1:-1, 1:-1].abs().max().item()
+    return _verdict(error < 1e-5, name, f"away from the border it differs from bilinear interpolation by up "
+                                        f"to {error:.3g}: check the kernel's values.")
+
+
 # Checks added for chapters 2-4 (keep this line: it marks where they go).
 
-def check_output_padding(func: Callable, name: str | None = None) -> bool:
+def check_output_padding(func: Callable, name: str | None = None) -> Verdict:
     """Check ``func(h_in, h_out, kernel, stride, padding)``, which returns the output_padding that makes
     ``nn.ConvTranspose2d`` map size h_in to h_out (None if none can), against PyTorch's layer (chapter 2)."""
     if _unanswered(func):
@@ -133,7 +339,7 @@ def _output_padding_by_trial(h_in: int, h_out: int, kernel: int, stride: int, pa
     return None
 
 
-def check_low_rank_mse(answer, data: torch.Tensor, rank: int, name: str = "mse", rel_tol: float = 1e-3) -> bool:
+def check_low_rank_mse(answer, data: torch.Tensor, rank: int, name: str = "mse", rel_tol: float = 1e-3) -> Verdict:
     """Check the mean squared error (over all entries) of the best rank-``rank`` affine reconstruction of
     the rows of ``data`` (N, D), i.e. PCA with ``rank`` components (chapter 2)."""
     data = torch.as_tensor(data).detach().cpu().double()
@@ -144,7 +350,7 @@ def check_low_rank_mse(answer, data: torch.Tensor, rank: int, name: str = "mse",
     return check_number(answer, expected, name=name, rel_tol=rel_tol)
 
 
-def check_slerp(func: Callable, name: str | None = None) -> bool:
+def check_slerp(func: Callable, name: str | None = None) -> Verdict:
     """Check ``func(a, b, steps)``: spherical interpolation from code ``a`` (t=0) to ``b`` (t=1) in ``steps``
     equal angle steps, stacked into (steps, *a.shape) (chapter 3)."""
     name = name or getattr(func, "__name__", "function")
@@ -174,7 +380,7 @@ def _slerp_reference(a: torch.Tensor, b: torch.Tensor, steps: int) -> torch.Tens
 
 # Checks added for chapter 5 (keep this line: it marks where they go).
 
-def check_mse_optimum(answer, targets: torch.Tensor, name: str = "image", atol: float = 1e-5) -> bool:
+def check_mse_optimum(answer, targets: torch.Tensor, name: str = "image", atol: float = 1e-5) -> Verdict:
     """Check that ``answer`` is the one image with the least mean squared error to all ``targets`` (N, ...)
     (chapter 5); if not, say how far its error is above the smallest possible."""
     if _unanswered(answer):
@@ -195,7 +401,7 @@ def check_mse_optimum(answer, targets: torch.Tensor, name: str = "image", atol: 
 
 
 def check_layer_sizes(answer, model: torch.nn.Module, example_input: torch.Tensor, layer_type=None,
-                      name: str = "layer sizes") -> bool:
+                      name: str = "layer sizes") -> Verdict:
     """Check a list of output heights, one per ``layer_type`` layer (default ConvTranspose2d), by running
     ``model`` on ``example_input`` (chapter 6); a wrong entry is named, its right value is not shown."""
     layer_type = layer_type or torch.nn.ConvTranspose2d
@@ -226,7 +432,7 @@ def check_layer_sizes(answer, model: torch.nn.Module, example_input: torch.Tenso
     return _verdict(True, name)
 
 
-def check_discriminator_loss(func: Callable, name: str = "discriminator_loss") -> bool:
+def check_discriminator_loss(func: Callable, name: str = "discriminator_loss") -> Verdict:
     """Check ``func(real_logits, fake_logits)`` = −mean log σ(real) − mean log(1 − σ(fake)), also for
     very confident logits (±40), where a naive log of a sigmoid gives inf (chapter 6)."""
     from torch.nn.functional import binary_cross_entropy_with_logits as bce
@@ -255,7 +461,7 @@ def check_discriminator_loss(func: Callable, name: str = "discriminator_loss") -
 # Checks added for chapter 7 (keep this line: it marks where they go).
 
 
-def check_early_fusion(func: Callable, name: str = "early_fusion") -> bool:
+def check_early_fusion(func: Callable, name: str = "early_fusion") -> Verdict:
     """Check ``func(image, table)`` returns the image channels followed by one constant plane per table
     column, (B, C, H, W) and (B, T) -> (B, C + T, H, W), on random inputs of two sizes (chapter 7)."""
     g = torch.Generator().manual_seed(0)

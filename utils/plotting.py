@@ -203,7 +203,7 @@ def show_plotly(fig) -> None:
     """
     from IPython.display import HTML, display
 
-    from utils.settings import RESULTS_ENV
+    from utils.results import RESULTS_ENV
 
     if os.environ.get(RESULTS_ENV) and not os.environ.get("PLOTLY_RENDERER"):
         display(HTML(fig.to_html(include_plotlyjs=False, full_html=False, config={"responsive": True})))

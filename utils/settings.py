@@ -5,14 +5,14 @@ Every notebook starts with ``run = start_chapter("NN_name")`` and ends with ``re
 
 from __future__ import annotations
 
-import json
 import os
 import random
-from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import torch
+
+from utils.results import RESULTS_ENV, record_results, write_record  # noqa: F401 (re-exported)
 
 MODES = ("full", "smoke")
 
@@ -59,7 +59,6 @@ SIZES: dict[str, dict[str, dict]] = {
     },
 }
 
-RESULTS_ENV = "COURSE_RESULTS_FILE"
 
 
 def get_mode() -> str:
@@ -116,6 +115,16 @@ def seed_everything(seed: int) -> None:
     torch.manual_seed(seed)
 
 
+def library_versions() -> dict[str, str]:
+    """Return the versions of Python, torch and torchvision that this process runs."""
+    import platform
+
+    import torchvision
+
+    return {"python": platform.python_version(), "torch": torch.__version__,
+            "torchvision": torchvision.__version__}
+
+
 def start_chapter(chapter: str, seed: int = 0) -> SimpleNamespace:
     """Seed, pick the device and print the mode and device once; return ``mode, device, size``."""
     mode = get_mode()
@@ -126,39 +135,8 @@ def start_chapter(chapter: str, seed: int = 0) -> SimpleNamespace:
         torch.backends.cudnn.allow_tf32 = True
     size = chapter_sizes(chapter, mode)
     print(f"Mode: {mode} · device: {describe_device(device)} · torch {torch.__version__} · seed {seed}")
-    _write_record({"mode": mode, "device": describe_device(device)})
+    write_record({"mode": mode, "device": describe_device(device), "versions": library_versions()})
     return SimpleNamespace(chapter=chapter, mode=mode, device=device, size=size, seed=seed)
-
-
-def record_results(**values: float | int | str) -> None:
-    """Print a chapter's headline figures and store them (flat name -> number or text) for its metadata."""
-    clean = {}
-    for name, value in values.items():
-        if isinstance(value, (torch.Tensor, np.generic)):
-            value = value.item()
-        if not isinstance(value, (int, float, str)):
-            raise TypeError(f"Result {name!r} must be a number or a string, not {type(value).__name__}.")
-        clean[name] = float(f"{value:.6g}") if isinstance(value, float) else value
-    _write_record({"results": clean})
-    width = max(map(len, clean))
-    print("Headline results of this run:")
-    for name, value in clean.items():
-        print(f"  {name:<{width}}  {value}")
-
-
-def _write_record(update: dict) -> None:
-    """Merge ``update`` into the JSON file named by ``COURSE_RESULTS_FILE``, if that is set."""
-    path = os.environ.get(RESULTS_ENV)
-    if not path:
-        return
-    path = Path(path)
-    record = json.loads(path.read_text()) if path.exists() else {}
-    for key, value in update.items():
-        if isinstance(value, dict):
-            record.setdefault(key, {}).update(value)
-        else:
-            record[key] = value
-    path.write_text(json.dumps(record, indent=1))
 
 
 def progress(iterable=None, **kwargs):

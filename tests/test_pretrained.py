@@ -1,0 +1,119 @@
+"""utils.pretrained: train here, or load the book's weights (checked against the manifest) and say which."""
+
+import functools
+import hashlib
+import http.server
+import json
+import threading
+from types import SimpleNamespace
+
+import pytest
+import torch
+
+from utils import pretrained
+
+RUN = SimpleNamespace(chapter="02_mnist_autoencoder", mode="full", device=torch.device("cpu"))
+
+
+@pytest.fixture
+def book(tmp_path, monkeypatch, clean_env):
+    """A manifest with one model whose files sit in a served folder, and an empty checkout/cache."""
+    served = tmp_path / "served"
+    served.mkdir()
+    trained = torch.nn.Linear(3, 2)
+    torch.save(trained.state_dict(), served / "ch02_demo.pt")
+    torch.save({"loss": [0.5, 0.25], "snapshot": torch.ones(2)}, served / "ch02_demo.history.pt")
+    files = {role: {"file": name, "sha256": hashlib.sha256((served / name).read_bytes()).hexdigest(),
+                    "size": (served / name).stat().st_size}
+             for role, name in (("weights", "ch02_demo.pt"), ("history", "ch02_demo.history.pt"))}
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"ch02_demo": {"chapter": RUN.chapter, "device": "cpu (2 threads)",
+                                                  "code_sha256": "abc", "published": "repository",
+                                                  "files": files}}))
+    monkeypatch.setattr(pretrained, "MANIFEST", manifest)
+    monkeypatch.setattr(pretrained, "CHECKOUT_WEIGHTS", tmp_path / "checkout")
+    clean_env.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    monkeypatch.setattr(pretrained, "repository_file_url", lambda path: f"{url}/{path.split('/')[-1]}")
+    yield SimpleNamespace(trained=trained, served=served, files=files, tmp=tmp_path, env=clean_env)
+    server.shutdown()
+
+
+def never_train():
+    raise AssertionError("it trained although the book's weights were there")
+
+
+def test_without_the_switch_it_trains_and_says_how_to_load(book, capsys):
+    model = torch.nn.Linear(3, 2)
+    assert pretrained.train_or_load(RUN, "ch02_demo", model, lambda: {"loss": [9.0]}) == {"loss": [9.0]}
+    assert "Training ch02_demo here (set COURSE_PRETRAINED=1" in capsys.readouterr().out
+
+
+def test_with_the_switch_it_downloads_checks_and_loads(book, capsys):
+    book.env.setenv("COURSE_PRETRAINED", "1")
+    model = torch.nn.Linear(3, 2)
+    history = pretrained.train_or_load(RUN, "ch02_demo", model, never_train)
+    assert history["loss"] == [0.5, 0.25] and torch.equal(history["snapshot"], torch.ones(2))
+    assert torch.equal(model.weight, book.trained.weight)
+    assert "Loaded the book's trained weights for ch02_demo" in capsys.readouterr().out
+    assert (book.tmp / "data" / "weights" / "ch02_demo.pt").is_file()  # cached for the next time
+
+
+def test_pretrained_true_needs_no_switch_and_uses_the_checkout_copy(book, capsys):
+    (book.tmp / "checkout").mkdir()
+    for info in book.files.values():
+        (book.tmp / "checkout" / info["file"]).write_bytes((book.served / info["file"]).read_bytes())
+        (book.served / info["file"]).unlink()  # nothing to download: it must use the checkout's files
+    model = torch.nn.Linear(3, 2)
+    pretrained.train_or_load(RUN, "ch02_demo", model, never_train, pretrained=True)
+    assert torch.equal(model.bias, book.trained.bias)
+
+
+def test_a_file_with_the_wrong_sha256_is_refused_and_it_trains(book, capsys):
+    book.env.setenv("COURSE_PRETRAINED", "1")
+    (book.tmp / "checkout").mkdir()
+    torch.save(torch.nn.Linear(3, 2).state_dict(), book.tmp / "checkout" / "ch02_demo.pt")
+    assert pretrained.train_or_load(RUN, "ch02_demo", torch.nn.Linear(3, 2), lambda: "trained") == "trained"
+    out = capsys.readouterr().out
+    assert "ch02_demo.pt does not match the manifest's sha256" in out and "Training ch02_demo here" in out
+
+
+def test_a_damaged_download_is_deleted_and_it_trains(book, capsys):
+    book.env.setenv("COURSE_PRETRAINED", "1")
+    (book.served / "ch02_demo.pt").write_bytes(b"<html>quota exceeded</html>")
+    assert pretrained.train_or_load(RUN, "ch02_demo", torch.nn.Linear(3, 2), lambda: "trained") == "trained"
+    assert "the downloaded ch02_demo.pt does not match" in capsys.readouterr().out
+    assert not (book.tmp / "data" / "weights" / "ch02_demo.pt").exists()
+
+
+def test_a_missing_download_or_name_says_why_and_trains(book, capsys):
+    book.env.setenv("COURSE_PRETRAINED", "yes")
+    (book.served / "ch02_demo.history.pt").unlink()
+    pretrained.train_or_load(RUN, "ch02_demo", torch.nn.Linear(3, 2), lambda: None)
+    assert "could not download ch02_demo.history.pt (HTTPError" in capsys.readouterr().out
+    assert not list((book.tmp / "data" / "weights").glob("*.part")), "no half-downloaded file is left"
+    pretrained.train_or_load(RUN, "ch09_unknown", torch.nn.Linear(3, 2), lambda: None)
+    assert "no published weights named 'ch09_unknown'" in capsys.readouterr().out
+
+
+def test_a_wrong_switch_value_says_what_to_set(clean_env):
+    clean_env.setenv("COURSE_PRETRAINED", "maybe")
+    with pytest.raises(ValueError, match="set it to 1 to load"):
+        pretrained.pretrained_wanted()
+
+
+def test_weights_are_saved_only_in_a_full_tool_run_of_the_owning_chapter(tmp_path, clean_env):
+    model, out = torch.nn.Linear(3, 2), tmp_path / "out"
+    pretrained.save_weights(RUN, "ch02_demo", model, {})
+    assert not out.exists(), "no COURSE_WEIGHTS_OUT: nothing is saved"
+    clean_env.setenv("COURSE_WEIGHTS_OUT", str(out))
+    for other in ({"chapter": "03_latent_interpolation"}, {"mode": "smoke"}):
+        pretrained.save_weights(SimpleNamespace(**{**vars(RUN), **other}), "ch02_demo", model, {})
+    assert not out.exists(), "another chapter or a smoke run never overwrites the book's weights"
+    pretrained.save_weights(RUN, "ch02_demo", model, {"curve": torch.ones(3, device="cpu")})
+    assert sorted(p.name for p in out.iterdir()) == ["ch02_demo.history.pt", "ch02_demo.pt"]
+    assert torch.equal(torch.load(out / "ch02_demo.history.pt", weights_only=True)["curve"], torch.ones(3))
