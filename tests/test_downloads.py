@@ -10,7 +10,7 @@ import pytest
 import torch
 from PIL import Image
 
-from utils import data, downloads, houses
+from utils import celeba, data, downloads, houses
 
 QUOTA_PAGE = b"<!DOCTYPE html><html><head><title>Google Drive - Quota exceeded</title></head></html>"
 
@@ -109,7 +109,7 @@ def test_a_houses_download_with_another_table_is_refused(two_houses, tmp_path, c
 
 def test_an_unreachable_host_says_which_host_failed(two_houses, clean_env):
     clean_env.setattr(houses, "HOUSES_URL", "http://127.0.0.1:9/nothing.zip")
-    with pytest.raises(data.DataNotFoundError, match="could not download the Houses dataset .* from 127.0.0.1:9"):
+    with pytest.raises(data.DataNotFoundError, match="Could not download the Houses dataset .* from 127.0.0.1:9"):
         data.load_houses()
 
 
@@ -132,3 +132,155 @@ def test_check_zip_refuses_a_wrong_digest(tmp_path):
         downloads.check_zip(path, "x.zip", ("md5", "0" * 32), "Try the mirror.")
     assert not path.exists()
 
+
+
+def aligned_jpeg(index: int) -> bytes:
+    """Return a 178×218 'aligned CelebA photo' whose crop box is a plain colour and the rest black."""
+    image = Image.new("RGB", (178, 218), (0, 0, 0))
+    image.paste((40 * index, 200, 100), celeba.BOX)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=98)
+    return buffer.getvalue()
+
+
+CELEBA_ZIP = zip_of({f"img_align_celeba/{index:06d}.jpg": aligned_jpeg(index) for index in (1, 2, 3, 4)})
+
+
+@pytest.fixture
+def celeba_online(clean_env, server, tmp_path):
+    """Three faces wanted, the official zip served locally as the tutorial-assets host, gdown absent."""
+    clean_env.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
+    clean_env.setattr(celeba, "FACES", 3)
+    clean_env.setattr(celeba, "KAGGLE_INPUT", tmp_path / "no-kaggle")
+    clean_env.setattr(celeba, "CELEBA_ZIP_URL", server.url("/pytorch-tutorial-assets/img_align_celeba.zip"))
+    clean_env.setattr(celeba, "CELEBA_ZIP_SHA256", hashlib.sha256(CELEBA_ZIP).hexdigest())
+    clean_env.setattr(celeba.importlib.util, "find_spec", lambda name, *args: None)  # no gdown
+    server.files["/pytorch-tutorial-assets/img_align_celeba.zip"] = CELEBA_ZIP
+    return server
+
+
+def left_in(folder):
+    """Return the names left in ``folder`` (recursively), e.g. after a failed download."""
+    return sorted(str(path.relative_to(folder)) for path in folder.rglob("*") if path.is_file())
+
+
+def test_faces_from_the_tutorial_host_are_the_first_ones_cropped_like_the_mirror(celeba_online, tmp_path, capsys):
+    faces = data.load_faces()
+    assert len(faces) == 3 and [path.name for path in faces.files] == ["000001.jpg", "000002.jpg", "000003.jpg"]
+    image, label = faces[1]
+    assert image.shape == (3, 64, 64) and label == 0
+    assert abs(float(image[0].mean()) - 80 / 255) < 0.03 and float(image[1].min()) > 0.6  # the box, no border
+    assert left_in(tmp_path / "data") == ["celeba64-online/celeba/000001.jpg", "celeba64-online/celeba/000002.jpg",
+                                          "celeba64-online/celeba/000003.jpg", "celeba64-online/source.txt"]
+    out = capsys.readouterr().out
+    assert "from img_align_celeba.zip from the PyTorch tutorial-assets host" in out and str(tmp_path) not in out
+    data.load_faces()
+    assert len(celeba_online.hits) == 1
+
+
+@pytest.mark.parametrize("body, problem", [(QUOTA_PAGE, "is a web page, not a zip"),
+                                           (CELEBA_ZIP[:500], "is not a valid zip"),
+                                           (zip_of({"img_align_celeba/000001.jpg": b"x"}), "wrong sha256")])
+def test_a_bad_download_names_the_next_option_and_leaves_nothing(celeba_online, tmp_path, capsys, body, problem):
+    celeba_online.files["/pytorch-tutorial-assets/img_align_celeba.zip"] = body
+    with pytest.raises(data.DataNotFoundError) as error:
+        data.load_faces()
+    out = capsys.readouterr().out
+    assert problem in out and "Trying the next source, img_align_celeba.zip through torchvision's Google-Drive" in out
+    assert "needs the gdown package: run `pip install gdown`" in str(error.value)
+    assert "internet access" not in str(error.value) + out and "COURSE_FACES_DIR" in str(error.value)
+    assert left_in(tmp_path / "data") == []
+
+
+def fake_drive(server, path):
+    """Return a stand-in for ``celeba.drive_download`` that fetches ``path`` from the local server."""
+    return lambda folder, filename: downloads.fetch(server.url(path), folder / filename, filename)
+
+
+def test_faces_fall_back_to_google_drive_last(celeba_online, clean_env, tmp_path, capsys):
+    del celeba_online.files["/pytorch-tutorial-assets/img_align_celeba.zip"]  # the host answers 404
+    celeba_online.files["/drive/img_align_celeba.zip"] = CELEBA_ZIP
+    clean_env.setattr(celeba, "drive_download", fake_drive(celeba_online, "/drive/img_align_celeba.zip"))
+    clean_env.setitem(celeba.DRIVE_FILES, "img_align_celeba.zip", ("id", hashlib.md5(CELEBA_ZIP).hexdigest()))
+    faces = data.load_faces()
+    out = capsys.readouterr().out
+    assert len(faces) == 3 and "Could not download img_align_celeba.zip (1.4 GB) from 127.0.0.1" in out
+    assert "3 CelebA images at 64×64 from img_align_celeba.zip through torchvision's Google-Drive download" in out
+
+
+def test_a_drive_quota_page_says_what_to_do_and_leaves_nothing(celeba_online, clean_env, tmp_path):
+    celeba_online.files["/pytorch-tutorial-assets/img_align_celeba.zip"] = QUOTA_PAGE
+    celeba_online.files["/drive/img_align_celeba.zip"] = QUOTA_PAGE
+    clean_env.setattr(celeba, "drive_download", fake_drive(celeba_online, "/drive/img_align_celeba.zip"))
+    with pytest.raises(data.DataNotFoundError, match="web page, not a zip .*Attach a CelebA dataset on Kaggle"):
+        data.load_faces()
+    assert left_in(tmp_path / "data") == []
+
+
+def test_without_gdown_the_drive_download_names_the_package(clean_env, tmp_path):
+    clean_env.setattr(celeba.importlib.util, "find_spec", lambda name, *args: None)
+    with pytest.raises(data.DataNotFoundError, match=r"needs the gdown package: run `pip install gdown`") as error:
+        celeba.drive_download(tmp_path, "list_attr_celeba.txt")
+    assert "internet access" not in str(error.value)
+
+
+@pytest.fixture
+def kaggle(mirror, clean_env, tmp_path):
+    """A Kaggle-attached CelebA in the usual layout, with the official annotations as a .csv (from the mirror)."""
+    clean_env.setenv("COURSE_DATA_MIRROR", str(mirror))
+    clean_env.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
+    path, _ = celeba.attribute_file()
+    names, rows = celeba.parse_attributes(path.read_text())
+    clean_env.delenv("COURSE_DATA_MIRROR")
+    dataset = tmp_path / "kaggle" / "celeba-dataset"
+    images = dataset / "img_align_celeba" / "img_align_celeba"
+    images.mkdir(parents=True)
+    for index in (1, 2, 3):
+        (images / f"{index:06d}.jpg").write_bytes(aligned_jpeg(index))
+    lines = ["image_id," + ",".join(names)] + [",".join([name, *rows[name]]) for name in rows]
+    (dataset / "list_attr_celeba.csv").write_text("\n".join(lines) + "\n")
+    clean_env.setattr(celeba, "KAGGLE_INPUT", tmp_path / "kaggle")
+    clean_env.setattr(celeba, "FACES", 3)
+    return images
+
+
+def test_a_kaggle_attached_celeba_is_found_checked_and_used_for_faces_and_attributes(kaggle, capsys):
+    assert celeba.find_kaggle_celeba() == kaggle
+    faces = data.load_faces()
+    attributes = data.load_face_attributes()
+    assert len(faces) == 3 and attributes.files == ["000001.jpg", "000002.jpg", "000003.jpg"]
+    assert attributes.values[:3, 31].tolist() == [1, 1, 0]  # Smiling in the official rows
+    out = capsys.readouterr().out
+    assert "3 CelebA images at 64×64 from a Kaggle-attached CelebA" in out
+    assert "from list_attr_celeba.csv of a Kaggle-attached CelebA" in out and "kaggle/" not in out
+
+
+def test_kaggle_annotations_that_differ_are_refused(kaggle):
+    csv = kaggle.parents[1] / "list_attr_celeba.csv"
+    csv.write_text(csv.read_text().replace("000002.jpg,-1", "000002.jpg,1", 1))
+    with pytest.raises(data.DataNotFoundError, match="differ from CelebA's official ones"):
+        data.load_face_attributes()
+
+
+def test_a_kaggle_celeba_with_other_photos_is_refused_and_nothing_left(kaggle, tmp_path):
+    Image.new("RGB", (64, 64)).save(kaggle / "000002.jpg")
+    with pytest.raises(data.DataNotFoundError, match="000002.jpg is 64×64, not an aligned CelebA photo"):
+        data.load_faces()
+    assert [name for name in left_in(tmp_path / "data") if "celeba64" in name] == []
+
+
+def test_the_faces_folder_comes_first_then_kaggle_then_the_mirror(kaggle, clean_env, mirror, tmp_path, capsys):
+    clean_env.setenv("COURSE_DATA_MIRROR", str(mirror))
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    Image.new("RGB", (80, 80)).save(folder / "000009.jpg")
+    clean_env.setenv("COURSE_FACES_DIR", str(folder))
+    assert [path.name for path in data.load_faces().files] == ["000009.jpg"]
+    assert data.load_face_attributes().files == ["000009.jpg"]
+    clean_env.delenv("COURSE_FACES_DIR")
+    capsys.readouterr()
+    assert data.load_faces().files[0].parent.parent.name == "celeba64-kaggle"
+    assert "from a Kaggle-attached CelebA" in capsys.readouterr().out
+    clean_env.setattr(celeba, "KAGGLE_INPUT", tmp_path / "no-kaggle")
+    clean_env.setattr(celeba, "FACES", 10_000)
+    assert len(data.load_faces()) == 10_000 and "offline archive celeba64.tar.gz" in capsys.readouterr().out

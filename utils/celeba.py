@@ -42,6 +42,7 @@ DRIVE_FILES = {  # torchvision's CelebA file ids and md5 sums (torchvision.datas
     "list_attr_celeba.txt": ("0B7EVK8r0v71pblRyaVFSWGxPY0U", "75e246fa4810816ffd6ee81facbd244c"),
 }
 # sha256 of the attribute names (space-joined, newline) and the 0/1 values of rows 000001-010000, as bytes
+CHECKED_ROWS = 10_000
 ATTRIBUTES_SHA256 = "b18675cf82ba882c57c82bdf72c9bf16382ba70d39bb45db8f1849f197e0a8f2"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
 ALIGNED_SIZE, BOX = (178, 218), (19, 40, 159, 180)
@@ -122,8 +123,9 @@ def find_kaggle_celeba(root: Path | None = None) -> Path | None:
     return None
 
 
-def aligned_names(count: int = FACES) -> list[str]:
-    """Return the file names of the first ``count`` aligned CelebA images: 000001.jpg, 000002.jpg, …"""
+def aligned_names(count: int | None = None) -> list[str]:
+    """Return the file names of the first ``count`` (default ``FACES``) aligned CelebA images: 000001.jpg, …"""
+    count = FACES if count is None else count
     return [f"{index:06d}.jpg" for index in range(1, count + 1)]
 
 
@@ -178,22 +180,17 @@ def downloaded_faces(root: Path) -> tuple[list[Path], str]:
     target = root / "celeba64-online"
     if found := prepared_faces(target):
         return found
-    steps = ((TUTORIAL_SOURCE, tutorial_zip, f"Trying the next source, {DRIVE_SOURCE}."),
-             (DRIVE_SOURCE, drive_zip, LAST_RESORT))
-    for source, download, next_option in steps:
-        try:
-            archive = download(root / "celeba-download")
-            check_zip(archive, "img_align_celeba.zip", None, next_option)
-        except DataNotFoundError as error:
-            if download is drive_zip:
-                raise
-            print(error if next_option in str(error) else f"{error}. {next_option}")
-            continue
+    try:
+        archive, source = tutorial_zip(root / "celeba-download"), TUTORIAL_SOURCE
+    except DataNotFoundError as error:
+        print(f"{str(error).rstrip('. ')}. Trying the next source, {DRIVE_SOURCE}.")
+        archive, source = drive_zip(root / "celeba-download"), DRIVE_SOURCE
+    try:
         with zipfile.ZipFile(archive) as bundle:
             prepare_faces(lambda name: _zip_member(bundle, name), target, source)
-        archive.unlink()
-        return prepared_faces(target)
-    raise AssertionError("unreachable")
+    finally:
+        archive.unlink(missing_ok=True)
+    return prepared_faces(target)
 
 
 def _zip_member(bundle: zipfile.ZipFile, name: str) -> bytes:
@@ -208,7 +205,7 @@ def _zip_member(bundle: zipfile.ZipFile, name: str) -> bytes:
 def tutorial_zip(folder: Path) -> Path:
     """Download the official zip from the tutorial-assets host and check its sha256."""
     archive = fetch(CELEBA_ZIP_URL, folder / "img_align_celeba.zip", "img_align_celeba.zip (1.4 GB)")
-    check_zip(archive, "img_align_celeba.zip", ("sha256", CELEBA_ZIP_SHA256), f"Trying {DRIVE_SOURCE}.")
+    check_zip(archive, "img_align_celeba.zip", ("sha256", CELEBA_ZIP_SHA256), "")
     return archive
 
 
@@ -280,7 +277,7 @@ def check_attributes(names: list[str], rows: dict[str, list[str]], source: str) 
     """Check the first 10,000 rows against the official annotations' digest."""
     import hashlib
 
-    values = attribute_values(rows, aligned_names())
+    values = attribute_values(rows, aligned_names(CHECKED_ROWS))
     digest = hashlib.sha256((" ".join(names) + "\n").encode() + bytes(values.flatten().tolist())).hexdigest()
     if digest != ATTRIBUTES_SHA256:
         raise DataNotFoundError(f"The annotations in {source} differ from CelebA's official ones: use "
@@ -312,4 +309,4 @@ def face_names() -> list[str]:
     """Return the file names of the faces ``load_faces`` loads, in its order (without reading the images)."""
     if os.environ.get(FACES_DIR_ENV):
         return [path.name for path in user_faces(os.environ[FACES_DIR_ENV], check=False)]
-    return aligned_names(FACES)
+    return aligned_names()

@@ -143,7 +143,7 @@ def fetch(url: str, target: Path, what: str) -> Path:
             shutil.copyfileobj(response, out, 1 << 20)
     except (OSError, urllib.error.URLError) as error:
         part.unlink(missing_ok=True)
-        raise DataNotFoundError(f"could not download {what} from {host(url)} ({error})") from None
+        raise DataNotFoundError(f"Could not download {what} from {host(url)} ({error}).") from None
     part.replace(target)
     return target
 
