@@ -10,14 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 import torch
 
+from utils.downloads import DataNotFoundError, data_dir, fetch, sha256sum
 from utils.release import release_asset_url, repository_file_url
 from utils.results import write_record
 
@@ -85,7 +83,6 @@ def find_weights(name: str) -> tuple[dict[str, Path] | None, str]:
 
 def _verified_file(info: dict, published: str) -> tuple[Path | None, str]:
     """Find (the checkout, then the cache, then a download) one file and check its sha256."""
-    from utils.data import data_dir, sha256sum
 
     for path in (CHECKOUT_WEIGHTS / info["file"], data_dir() / "weights" / info["file"]):
         if path.is_file():
@@ -97,28 +94,13 @@ def _verified_file(info: dict, published: str) -> tuple[Path | None, str]:
            else release_asset_url(info["file"]))
     target = data_dir() / "weights" / info["file"]
     try:
-        download(url, target)
-    except OSError as error:
-        return None, f"could not download {info['file']} ({type(error).__name__}: {error})"
+        fetch(url, target, info["file"])
+    except DataNotFoundError as error:
+        return None, str(error).rstrip(".")
     if sha256sum(target) != info["sha256"]:
         target.unlink()
         return None, f"the downloaded {info['file']} does not match the manifest's sha256"
     return target, ""
-
-
-def download(url: str, target: Path, timeout: float = 60) -> Path:
-    """Download ``url`` to ``target`` through a temporary file, so that a failure leaves nothing behind."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as part:
-        try:
-            with urllib.request.urlopen(url, timeout=timeout) as response:
-                shutil.copyfileobj(response, part)
-        except BaseException:
-            part.close()
-            Path(part.name).unlink(missing_ok=True)
-            raise
-    Path(part.name).replace(target)
-    return target
 
 
 def save_weights(run, name: str, model: torch.nn.Module, history) -> None:
