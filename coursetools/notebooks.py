@@ -122,8 +122,13 @@ def pin_setup_cell(nb) -> None:
 
 
 def code_sha256(nb) -> str:
-    """Return the sha256 of the code-cell sources, in order, joined with blank lines (the setup cell left out)."""
-    sources = [cell.source for cell in nb.cells if cell.cell_type == "code" and SETUP_TAG not in cell_tags(cell)]
+    """Return the sha256 of the code that a full run executes, in order, joined with blank lines.
+
+    Left out: the setup cell (a no-op where the course is installed) and the exercise stubs (never executed by
+    a full run), so that neither a new pinned version nor a clearer stub makes the stored outputs stale.
+    """
+    sources = [cell.source for cell in nb.cells
+               if cell.cell_type == "code" and SETUP_TAG not in cell_tags(cell) and not is_stub(cell)]
     return hashlib.sha256("\n\n".join(sources).encode("utf-8")).hexdigest()
 
 

@@ -29,6 +29,7 @@ from nbformat.v4 import new_markdown_cell
 
 from coursetools.notebooks import CHAPTER_PATTERN as PATTERN
 from coursetools.notebooks import NOTEBOOK_DIR, ROOT, cell_tags, is_stub, normalise_metadata
+from utils.results import RESULTS_ENV
 
 STUDENT_DIR = ROOT / "student"
 
@@ -168,7 +169,7 @@ def run_edition(chapter: Path, student_dir: Path = STUDENT_DIR, mode: str = "smo
 
     edition = nbformat.read(student_path(chapter, student_dir), as_version=4)
     edition.cells += [c for c in nbformat.read(chapter, as_version=4).cells if _is_solution(c, "code")]
-    kernel_env = {k: v for k, v in os.environ.items() if k != "COURSE_RESULTS_FILE"}
+    kernel_env = {k: v for k, v in os.environ.items() if k != RESULTS_ENV}
     kernel_env["COURSE_MODE"] = mode
     client = NotebookClient(edition, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(student_dir)}})

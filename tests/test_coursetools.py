@@ -31,6 +31,8 @@ def test_code_sha256_joins_code_sources_only_and_leaves_out_the_setup_cell():
     assert code_sha256(with_setup) == code_sha256(nb)
     setup.metadata["tags"] = []  # untagged, it is code like any other
     assert code_sha256(with_setup) != code_sha256(nb)
+    stub = new_code_cell("answer = ...", metadata={"tags": ["stub", "remove-cell"]})
+    assert code_sha256(new_notebook(cells=[*nb.cells, stub])) == code_sha256(nb), "stubs never run"
 
 
 def test_pin_setup_cell_writes_the_current_cell_and_tags_it():

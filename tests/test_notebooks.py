@@ -79,6 +79,12 @@ def test_every_code_cell_ran_in_order_without_errors_or_warnings(notebook):
             assert not re.search(r"<(matplotlib|Figure|torch)\S* .*at 0x", text), f"{path.name}: a repr {text[:80]!r}"
 
 
+def test_stored_notebooks_carry_no_per_cell_timestamps(notebook):
+    path, nb = notebook
+    timed = [i for i, cell in enumerate(nb.cells) if "execution" in cell.metadata]
+    assert not timed, f"{path.name}: cells {timed[:5]} carry metadata.execution; re-run with coursetools.notebooks"
+
+
 def test_first_code_cell_is_the_pinned_setup_cell(notebook):
     path, nb = notebook
     first = next(c for c in nb.cells if c.cell_type == "code")

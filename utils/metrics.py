@@ -12,7 +12,7 @@ def psnr_db(prediction: torch.Tensor, target: torch.Tensor, max_value: float = 1
     if prediction.shape != target.shape:
         raise ValueError(f"prediction {tuple(prediction.shape)} and target {tuple(target.shape)} differ in shape.")
     mse = torch.mean((prediction.detach().float() - target.detach().float()) ** 2).item()
-    return math.inf if mse == 0 else 10 * math.log10(max_value**2 / mse)
+    return psnr_from_mse(mse, max_value)
 
 
 def psnr_from_mse(mse: float, max_value: float = 1.0) -> float:
