@@ -18,6 +18,7 @@ reports whether it is up to date. In the student edition
 from __future__ import annotations
 
 import argparse
+import ast
 import copy
 import os
 import sys
@@ -159,6 +160,47 @@ def write(notebook_dir: Path = NOTEBOOK_DIR, student_dir: Path = STUDENT_DIR) ->
         if path.name in changed:
             path.write_text(text, encoding="utf-8")
     return changed
+
+
+def _is_hole(node) -> bool:
+    """True for a ``...`` in a stub: the expression itself, or a statement that is only ``...``."""
+    if isinstance(node, ast.Expr):
+        node = node.value
+    return isinstance(node, ast.Constant) and node.value is Ellipsis
+
+
+def _same_tree(stub, solution) -> bool:
+    """True when ``solution`` has ``stub``'s syntax tree, a ``...`` in the stub standing for anything."""
+    if _is_hole(stub) and (isinstance(stub, ast.expr) or isinstance(solution, ast.stmt)):
+        return True
+    if type(stub) is not type(solution):
+        return False
+    for field in stub._fields:
+        mine, theirs = getattr(stub, field), getattr(solution, field)
+        if isinstance(mine, list):
+            if not isinstance(theirs, list) or not _same_list(mine, theirs):
+                return False
+        elif isinstance(mine, ast.AST) or isinstance(theirs, ast.AST):
+            if not (isinstance(mine, ast.AST) and isinstance(theirs, ast.AST) and _same_tree(mine, theirs)):
+                return False
+        elif mine != theirs:
+            return False
+    return True
+
+
+def _same_list(stub: list, solution: list) -> bool:
+    """Match two lists of nodes; a ``...`` statement in the stub stands for any run of statements."""
+    if not stub:
+        return not solution
+    if isinstance(stub[0], ast.stmt) and _is_hole(stub[0]):
+        return any(_same_list(stub[1:], solution[i:]) for i in range(len(solution) + 1))
+    return bool(solution) and _same_tree(stub[0], solution[0]) and _same_list(stub[1:], solution[1:])
+
+
+def stub_matches_solution(stub: str, solution: str) -> bool:
+    """True when the solution code is the stub with its ``...`` holes filled in (Neuromatch's check): the same
+    names, signatures and calls around the holes, so a student who fills them gets the solution's behaviour."""
+    return _same_tree(ast.parse(stub), ast.parse(solution))
 
 
 def run_edition(chapter: Path, student_dir: Path = STUDENT_DIR, mode: str = "smoke", timeout: int = 300):

@@ -9,6 +9,7 @@ import yaml
 
 from coursetools.guide import DIFFICULTY
 from coursetools.notebooks import SETUP_CELL, SETUP_TAG, cell_tags, code_sha256
+from coursetools.student import stub_matches_solution
 from utils.release import REPOSITORY, TAG
 from utils.settings import SIZES
 
@@ -135,3 +136,14 @@ def test_exercise_cells_follow_the_convention(notebook):
         if "solution" in tags(cell) and cell.cell_type == "code":
             assert "stub" in tags(cells[i - 1]), f"{path.name}: a code solution needs a stub cell before it"
     assert coding >= 1 and question >= 1, f"{path.name}: {coding} coding and {question} question exercises"
+
+
+def test_every_stub_is_its_solution_with_holes(notebook):
+    """Neuromatch's check: the stub has the solution's syntax tree (names, signatures, calls) apart from its
+    ``...`` holes, so a student who fills the holes gets what the book shows."""
+    path, nb = notebook
+    for i, cell in enumerate(nb.cells):
+        if "stub" in tags(cell):
+            solution = nb.cells[i + 1].source
+            assert stub_matches_solution(cell.source, solution), (
+                f"{path.name} cell {i}: the stub is not its solution with holes:\n{cell.source}\n---\n{solution}")

@@ -371,3 +371,20 @@ def test_the_pasted_back_solutions_pass_their_checks(student_run):
     for cell in solutions:
         text = output_text(cell)
         assert PASS in text and FAIL not in text, f"solution {cell.source[:60]!r} printed {text!r}"
+
+
+@pytest.mark.parametrize("stub, solution, same", [
+    ("x = ...", "x = f(1, 2)", True),
+    ("def f(a, b):\n    ...", "def f(a, b):\n    c = a + b\n    return c * 2", True),
+    ("y = 1\n...\nz = ...\ncheck(z)", "y = 1\nt = y * 2\nu = t + 1\nz = t + u\ncheck(z)", True),
+    ("layer = nn.Conv(3, ...)", "layer = nn.Conv(3, 8)", True),
+    ("def f(a, b):\n    ...", "def f(a):\n    return a", False),        # another signature
+    ("x = ...\ncheck(x)", "x = 1\ncheck(x, strict=True)", False),          # another check call
+    ("x = ...\ncheck(x)", "y = 1\ncheck(y)", False),                       # another name
+    ("x = ...\ncheck(x)", "x = 1\nprint(x)\ncheck(x)", False),              # a statement the stub lacks
+    ("layer = nn.Conv(3, ...)", "layer = nn.Conv(4, 8)", False),
+])
+def test_stub_matches_solution_apart_from_its_holes(stub, solution, same):
+    from coursetools.student import stub_matches_solution
+
+    assert stub_matches_solution(stub, solution) is same
