@@ -9,7 +9,7 @@ import torch
 from PIL import Image
 from torch.utils.data import TensorDataset
 
-from utils import celeba, data
+from utils import celeba, data, downloads
 from utils import houses as houses_module
 from utils.data import (
     DataNotFoundError,
@@ -214,3 +214,86 @@ def test_annotations_that_differ_from_the_official_rows_are_refused(mirror, clea
     rows["000007.jpg"] = ["1" if value == "-1" else "-1" for value in rows["000007.jpg"]]
     with pytest.raises(DataNotFoundError, match="differ from CelebA's official ones"):
         celeba.check_attributes(names, rows, source)
+
+
+def test_faces_folder_that_is_empty_or_holds_no_images_says_so(clean_env, tmp_path):
+    clean_env.setenv("COURSE_FACES_DIR", str(tmp_path))
+    with pytest.raises(DataNotFoundError, match="holds no images .*: it is empty"):
+        load_faces()
+    (tmp_path / "notes.txt").write_text("faces go here")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "list_attr_celeba.csv").write_text("image_id")
+    with pytest.raises(DataNotFoundError, match="holds no images .*it holds only list_attr_celeba.csv, notes.txt"):
+        load_faces()
+
+
+def test_a_flat_folder_of_images_works_in_file_order(clean_env, tmp_path):
+    for name, colour in [("b.png", (0, 255, 0)), ("a.jpg", (255, 0, 0)), ("c.jpeg", (0, 0, 255))]:
+        Image.new("RGB", (70, 90), colour).save(tmp_path / name)
+    (tmp_path / "readme.txt").write_text("not a face")
+    clean_env.setenv("COURSE_FACES_DIR", str(tmp_path))
+    faces = load_faces(image_size=32)
+    assert [path.name for path in faces.files] == ["a.jpg", "b.png", "c.jpeg"]
+    images, labels = stack_dataset(faces)
+    assert images.shape == (3, 3, 32, 32) and labels.tolist() == [0, 0, 0]
+    assert images[0, 0].mean() > 0.95 and images[1, 1].mean() > 0.95 and images[2, 2].mean() > 0.95
+
+
+def test_a_broken_jpg_in_the_faces_folder_is_named(clean_env, tmp_path):
+    Image.new("RGB", (64, 64)).save(tmp_path / "good.jpg")
+    (tmp_path / "broken.jpg").write_bytes(b"\x00not a jpeg at all")
+    clean_env.setenv("COURSE_FACES_DIR", str(tmp_path))
+    with pytest.raises(DataNotFoundError, match="broken.jpg in COURSE_FACES_DIR is not a readable image"):
+        load_faces()
+    whole = io.BytesIO()
+    Image.effect_noise((64, 64), 60).convert("RGB").save(whole, "JPEG")
+    (tmp_path / "broken.jpg").write_bytes(whole.getvalue()[: len(whole.getvalue()) // 2])  # cut short
+    faces = load_faces()
+    with pytest.raises(DataNotFoundError, match="Cannot read the face image broken.jpg .*replace or delete"):
+        faces[0]
+
+
+def test_data_already_extracted_is_used_without_the_mirror_variable(mirror, clean_env, tmp_path, capsys):
+    clean_env.setenv("COURSE_DATA_MIRROR", str(mirror))
+    clean_env.setenv("COURSE_DATA_DIR", str(tmp_path))
+    data.load_cifar10(train=False), load_faces(), data.load_face_attributes(), data.load_houses(image_size=8)
+    clean_env.delenv("COURSE_DATA_MIRROR")
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("tried to download")
+
+    from torchvision import datasets
+
+    clean_env.setattr(datasets, "CIFAR10", no_network)
+    clean_env.setattr(celeba, "downloaded_faces", no_network)
+    clean_env.setattr(celeba, "drive_download", no_network)
+    clean_env.setattr(houses_module, "download_houses", no_network)
+    capsys.readouterr()
+    assert len(data.load_cifar10(train=False)) == 10_000 and len(load_faces()) == 10_000
+    assert data.load_face_attributes().values.shape == (10_000, 40)
+    assert data.load_houses(image_size=8).photos.shape == (535, 4, 3, 8, 8)
+    out = capsys.readouterr().out
+    for archive in ["cifar10-jpeg.tar.gz", "celeba64.tar.gz", "celeba-attributes.tar.gz", "houses.tar.gz"]:
+        assert f"offline archive {archive}" in out
+
+
+def test_a_relative_mirror_is_tried_from_the_working_folder_then_the_checkout(clean_env, tmp_path):
+    checkout, shared = tmp_path / "main", tmp_path / "shared" / "datasets"
+    (checkout / "notebooks").mkdir(parents=True)
+    shared.mkdir(parents=True)
+    (shared / "mnist.tar.gz").write_bytes(b"x")
+    clean_env.setattr(downloads, "CHECKOUT", checkout)
+    clean_env.chdir(checkout / "notebooks")
+    clean_env.setenv("COURSE_DATA_MIRROR", "../shared/datasets")
+    assert downloads.mirror_archive("mnist") == shared / "mnist.tar.gz"
+    clean_env.chdir(tmp_path / "shared")
+    clean_env.setenv("COURSE_DATA_MIRROR", "datasets")
+    assert downloads.mirror_archive("mnist") == shared / "mnist.tar.gz"
+    clean_env.chdir(checkout / "notebooks")
+    clean_env.setenv("COURSE_DATA_MIRROR", "../nowhere")
+    tried = f"tried {checkout / 'nowhere'} and {tmp_path / 'nowhere'}"
+    with pytest.raises(DataNotFoundError, match=f"COURSE_DATA_MIRROR=../nowhere is not a folder \\({tried}\\)"):
+        downloads.mirror_archive("mnist")
+    clean_env.setenv("COURSE_DATA_MIRROR", "../shared/datasets")
+    with pytest.raises(DataNotFoundError, match=f"holds no houses.tar.gz \\(tried {checkout / 'shared'}"):
+        downloads.mirror_archive("houses")
