@@ -51,23 +51,70 @@ def test_unknown_chapter_lists_the_known_ones():
 def test_device_override_and_its_errors(clean_env):
     clean_env.setenv("COURSE_DEVICE", "cpu")
     assert get_device() == torch.device("cpu")
-    clean_env.setenv("COURSE_DEVICE", "tpu")
-    with pytest.raises(ValueError, match="cpu, cuda, mps"):
-        get_device()
     clean_env.setattr(torch.cuda, "is_available", lambda: False)
     clean_env.setenv("COURSE_DEVICE", "cuda")
     with pytest.raises(RuntimeError, match="not available"):
         get_device()
 
 
+def test_an_unknown_device_lists_the_valid_ones_and_what_to_do(clean_env):
+    clean_env.setenv("COURSE_DEVICE", "tpu")
+    with pytest.raises(ValueError) as error:
+        get_device()
+    message = str(error.value)
+    assert "'tpu' is not a device" in message and "cpu, cuda (an NVIDIA GPU) or mps (an Apple GPU)" in message
+    assert "unset it to pick the best one here" in message and "does not run on TPUs: choose a GPU" in message
+    clean_env.setenv("COURSE_DEVICE", "gpu")
+    with pytest.raises(ValueError, match="set it to cpu, cuda") as error:
+        get_device()
+    assert "TPU" not in str(error.value)
+
+
+def fake_gpu(monkeypatch, capability, arches, name="Tesla P100-PCIE-16GB"):
+    """Pretend CUDA is available on a GPU of ``capability`` with a torch built for ``arches``."""
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "get_device_capability", lambda *args: capability)
+    monkeypatch.setattr(torch.cuda, "get_arch_list", lambda: arches)
+    monkeypatch.setattr(torch.cuda, "get_device_name", lambda *args: name)
+    monkeypatch.setattr(torch.version, "hip", None)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: False)
+
+
+BUILT = ["sm_75", "sm_80", "sm_86", "sm_90"]
+
+
 def test_device_prefers_cuda_then_mps_then_cpu(clean_env):
-    clean_env.setattr(torch.cuda, "is_available", lambda: True)
+    fake_gpu(clean_env, (8, 9), BUILT)
     assert get_device().type == "cuda"
     clean_env.setattr(torch.cuda, "is_available", lambda: False)
     clean_env.setattr(torch.backends.mps, "is_available", lambda: True)
     assert get_device().type == "mps"
     clean_env.setattr(torch.backends.mps, "is_available", lambda: False)
     assert get_device().type == "cpu"
+
+
+def test_a_gpu_this_torch_was_not_built_for_falls_back_to_the_cpu_in_one_line(clean_env, capsys):
+    fake_gpu(clean_env, (6, 0), BUILT)
+    assert get_device().type == "cpu"
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "Tesla P100-PCIE-16GB, compute capability 6.0) is not supported" in out
+    assert "sm_75 sm_80 sm_86 sm_90" in out and "using the CPU. On Kaggle, choose the T4 or L4 accelerator" in out
+    clean_env.setenv("COURSE_DEVICE", "cuda")
+    with pytest.raises(RuntimeError, match="compute capability 6.0.*Unset COURSE_DEVICE to use the CPU.*T4 or L4"):
+        get_device()
+
+
+@pytest.mark.parametrize("capability, arches, runs", [
+    ((7, 5), BUILT, True),                      # Kaggle's T4
+    ((8, 6), ["sm_80"], True),                  # a binary for the same major version, older minor
+    ((8, 0), ["sm_86"], False),                 # a newer minor version of the same major does not run
+    ((12, 0), BUILT, False),                    # a GPU newer than the build, no PTX
+    ((12, 0), [*BUILT, "compute_90"], True),    # ... but PTX the driver can compile
+    ((9, 0), ["sm_90a"], True),
+])
+def test_which_gpus_this_torch_can_run_on(clean_env, capability, arches, runs):
+    fake_gpu(clean_env, capability, arches)
+    assert (settings.cuda_unsupported() is None) == runs
 
 
 def test_seeding_makes_random_numbers_repeat():

@@ -80,23 +80,53 @@ def chapter_sizes(chapter: str, mode: str | None = None) -> SimpleNamespace:
     return SimpleNamespace(**SIZES[chapter][mode or get_mode()])
 
 
+GPU_ADVICE = "On Kaggle, choose the T4 or L4 accelerator; on Colab, a T4 GPU runtime."
+
+
 def get_device() -> torch.device:
-    """Pick CUDA, then Apple MPS, then CPU; ``COURSE_DEVICE`` (e.g. ``cpu``) overrides the choice."""
+    """Pick CUDA (if this torch runs on the GPU), then Apple MPS, then CPU; ``COURSE_DEVICE`` overrides."""
     wanted = os.environ.get("COURSE_DEVICE", "").strip().lower()
     if wanted:
-        available = {"cpu": True, "cuda": torch.cuda.is_available(),
-                     "mps": torch.backends.mps.is_available()}
-        if wanted not in available:
-            raise ValueError(f"COURSE_DEVICE={wanted!r} is not one of cpu, cuda, mps.")
-        if not available[wanted]:
-            raise RuntimeError(f"COURSE_DEVICE={wanted!r} was asked for but is not available here; "
-                               "unset COURSE_DEVICE to pick the best device automatically.")
-        return torch.device(wanted)
+        return _wanted_device(wanted)
     if torch.cuda.is_available():
-        return torch.device("cuda")
+        problem = cuda_unsupported()
+        if problem is None:
+            return torch.device("cuda")
+        print(f"{problem}: using the CPU. {GPU_ADVICE}")
     if torch.backends.mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
+
+
+def _wanted_device(wanted: str) -> torch.device:
+    """Return the device ``COURSE_DEVICE`` names, or say what is valid and what to do."""
+    available = {"cpu": True, "cuda": torch.cuda.is_available(), "mps": torch.backends.mps.is_available()}
+    if wanted not in available:
+        tpu = " The course does not run on TPUs: choose a GPU or CPU runtime instead." if "tpu" in wanted else ""
+        raise ValueError(f"COURSE_DEVICE={wanted!r} is not a device the course can use: set it to cpu, cuda "
+                         f"(an NVIDIA GPU) or mps (an Apple GPU), or unset it to pick the best one here.{tpu}")
+    if not available[wanted]:
+        raise RuntimeError(f"COURSE_DEVICE={wanted!r} was asked for but is not available here; "
+                           "unset COURSE_DEVICE to pick the best device automatically.")
+    if wanted == "cuda" and (problem := cuda_unsupported()):
+        raise RuntimeError(f"COURSE_DEVICE='cuda': {problem}. Unset COURSE_DEVICE to use the CPU. {GPU_ADVICE}")
+    return torch.device(wanted)
+
+
+def cuda_unsupported() -> str | None:
+    """Return why this torch build cannot run on the GPU (its compute capability is not built in), else None."""
+    arches = torch.cuda.get_arch_list()
+    if torch.version.hip or not arches:  # ROCm names its architectures differently; nothing to compare
+        return None
+    major, minor = torch.cuda.get_device_capability()
+    for arch in arches:
+        kind, _, number = arch.partition("_")
+        built = int("".join(filter(str.isdigit, number)) or 0)  # sm_90a -> 90
+        if (kind == "sm" and built // 10 == major and built % 10 <= minor) or (kind == "compute" and
+                                                                              built <= major * 10 + minor):
+            return None  # a binary for this major version, or PTX the driver can compile for it
+    return (f"This GPU ({torch.cuda.get_device_name()}, compute capability {major}.{minor}) is not supported "
+            f"by torch {torch.__version__} (built for {' '.join(arches)})")
 
 
 def describe_device(device: torch.device) -> str:
