@@ -2,6 +2,9 @@
 
 import json
 import os
+import re
+import subprocess
+import sys
 
 import nbformat
 import pytest
@@ -9,18 +12,36 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from coursetools import guide, timings
 from coursetools.guide import (
+    DIFFICULTY,
+    EXERCISE_LINE,
     PREREQUISITES,
+    SESSIONS,
     chapter_title,
+    data_caveat,
+    data_sources,
     dataset_table,
     datasets_used,
+    exercise_load,
     exercises,
     format_run,
     gpu_run,
     learning_objectives,
     prerequisites,
+    published_weights,
+    quota_advice,
     render_guide,
+    schedule_table,
 )
-from coursetools.timings import check_entry, load_timings, save_timing, time_notebook
+from coursetools.timings import (
+    check_entry,
+    estimate_notebook,
+    load_timings,
+    run_copy,
+    save_pretrained_timing,
+    save_timing,
+    time_notebook,
+    time_pretrained,
+)
 
 CHAPTERS = sorted(guide.NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
 
@@ -35,7 +56,8 @@ def chapter(objectives="## Learning objectives\n\nAfter this chapter you can\n\n
                           metadata={"tags": ["exercise"]}),
         new_code_cell("x = ...", metadata={"tags": ["stub", "remove-cell", "nbval-skip"]}),
         new_code_cell("x = 1", metadata={"tags": ["solution", "hide-input"]}),
-        new_markdown_cell("### Exercise 9.2: read the figure\n\n*Difficulty: ★☆☆ · Assesses: reading.*",
+        new_markdown_cell("### Exercise 9.2: read the figure\n\n"
+                          "*Difficulty: ★☆☆ · Time: 10 min · Points: 2 · Assesses: reading.*",
                           metadata={"tags": ["exercise"]}),
         new_markdown_cell("```{admonition} Solution\n:class: dropdown\n\nIt.\n```", metadata={"tags": ["solution"]}),
     ], metadata={"course": course or {}})
@@ -75,11 +97,36 @@ def test_chapter_title_and_its_absence():
         chapter_title(new_notebook(cells=[new_markdown_cell("## Not a title")]))
 
 
-def test_exercises_give_number_title_kind_difficulty_and_what_they_assess():
-    assert exercises(chapter()) == [
-        {"number": "9.1", "title": "a | pipe", "kind": "coding", "difficulty": "★★☆", "assesses": "piping things"},
+def test_exercises_give_number_title_kind_difficulty_time_points_and_what_they_assess():
+    assert exercises(chapter()) == [  # 9.1 has the old line without time and points, 9.2 the new one
+        {"number": "9.1", "title": "a | pipe", "kind": "coding", "difficulty": "★★☆", "assesses": "piping things",
+         "minutes": None, "points": None},
         {"number": "9.2", "title": "read the figure", "kind": "question", "difficulty": "★☆☆",
-         "assesses": "reading"}]
+         "assesses": "reading", "minutes": 10, "points": 2}]
+
+
+def test_the_difficulty_line_with_and_without_time_and_points():
+    assert DIFFICULTY.search(EXERCISE_LINE).group("stars", "minutes", "points", "assesses") == (
+        "★★☆", "15", "3", "what it assesses")
+    assert DIFFICULTY.search("*Difficulty: ★☆☆ · Assesses: a thing.*").group("minutes", "points") == (None, None)
+    for wrong in ("*Difficulty: ★☆☆ · Time: 10 min · Assesses: a thing.*",      # points missing
+                  "*Difficulty: ★☆☆ · Points: 2 · Time: 10 min · Assesses: a thing.*",  # wrong order
+                  "*Difficulty: ★☆☆ · Time: ten min · Points: 2 · Assesses: a thing.*",
+                  "*Difficulty: ★☆☆ · Time: 10 min · Points: 2 · Assesses: no full stop*"):
+        assert not DIFFICULTY.search(wrong), wrong
+
+
+def test_a_malformed_difficulty_line_names_the_expected_format():
+    nb = chapter()
+    nb.cells[2].source = "### Exercise 9.1: a title\n\n*Difficulty: ★★☆ · Time: 15 · Assesses: things.*"
+    with pytest.raises(ValueError, match=re.escape(EXERCISE_LINE)):
+        exercises(nb)
+
+
+def test_exercise_load_sums_time_and_points_or_says_what_is_missing():
+    assert exercise_load(exercises(chapter())) == "time and points not set yet"
+    assert exercise_load(exercises(chapter())[1:]) == "10 min · 2 points"
+    assert exercise_load([]) == "no exercises"
 
 
 def test_an_exercise_without_its_difficulty_line_is_an_error():
@@ -100,6 +147,8 @@ def test_format_run_in_seconds_minutes_and_hours():
     assert format_run({"wall_s": 19.1, "device": "cpu (2 threads)"}) == "19 s · cpu (2 threads)"
     assert format_run({"wall_s": 412.3, "device": "d"}) == "6.9 min · d"
     assert format_run({"wall_s": 9000, "device": "d"}) == "2.5 h · d"
+    assert format_run({"wall_s": 9000, "device": "d", "estimated_from_epochs": [1, 2]}) == (
+        "≈ 2.5 h · d, estimated from timed runs of 1 and 2 epochs")
 
 
 def test_gpu_run_only_from_a_full_run_on_a_gpu():
@@ -125,12 +174,19 @@ def test_render_guide_for_a_small_chapter_with_a_cpu_timing(tmp_path):
     page = render_guide(folder, tmp_path / "cpu.json")
     assert page.startswith("# Instructors' guide\n") and "### 9. Demo chapter" in page
     assert "| {doc}`../notebooks/09_demo` | not stated yet" in page
-    assert "30 s · cuda (GPU) | 6.9 min · cpu (2 threads) | 2: ★★☆ ★☆☆ |" in page
+    assert ("30 s · cuda (GPU) | 6.9 min · cpu (2 threads) | not measured yet | 2: ★★☆ ★☆☆ · time and points "
+            "not set yet |") in page
     assert "1. **build** a thing that works;\n2. explain it.\n" in page
-    assert "| 9.1 a \\| pipe | coding | ★★☆ | piping things |" in page
+    assert "| 9.1 a \\| pipe | coding | ★★☆ | — | — | piping things |" in page
+    assert "| 9.2 read the figure | question | ★☆☆ | 10 | 2 | reading |" in page
+    assert "## A suggested schedule" in page and "## Handing out the student edition" in page
+    assert "## GPU time on Colab and Kaggle" in page and "30 s on the GPU of the stored runs" in page
+    assert "Online and offline data" not in page  # the demo chapter reads no CIFAR-10
     assert "| MNIST | 9 |" in page and "| CelebA | — |" in page and "non-commercial" in page
     assert "{datasets}" not in page and page == render_guide(folder, tmp_path / "cpu.json")
     assert "not measured yet" in render_guide(folder, tmp_path / "missing.json")
+    save_pretrained_timing("09_demo", 41.0, "cpu (2 threads)", tmp_path / "cpu.json")
+    assert "6.9 min · cpu (2 threads) | 41 s · cpu (2 threads) |" in render_guide(folder, tmp_path / "cpu.json")
     assert dataset_table([]).count("| — |") == 3
 
 
@@ -153,11 +209,15 @@ def test_load_timings_missing_file_and_valid_file(tmp_path):
 
 @pytest.mark.parametrize("content", [
     '[1, 2]', '{"a": 3}', '{"a": {"wall_s": -1, "device": "cpu"}}', '{"a": {"wall_s": true, "device": "cpu"}}',
-    '{"a": {"wall_s": 3}}', '{"a": {"wall_s": NaN, "device": "cpu"}}'])
+    '{"a": {"wall_s": 3}}', '{"a": {"wall_s": NaN, "device": "cpu"}}',
+    '{"a": {"wall_s": 3, "device": "cpu", "estimated_from_epochs": [1, 3]}}',
+    '{"a": {"wall_s": 3, "device": "cpu", "estimated_from_epochs": 1}}',
+    '{"a": {"wall_s": 3, "device": "cpu", "pretrained": {"wall_s": 0, "device": "cpu"}}}',
+    '{"a": {"wall_s": 3, "device": "cpu", "wall_time": 3}}'])
 def test_load_timings_rejects_malformed_entries(tmp_path, content):
     path = tmp_path / "t.json"
     path.write_text(content)
-    with pytest.raises(ValueError, match="wall_s"):
+    with pytest.raises(ValueError, match="wall_s|estimated_from_epochs|unknown keys"):
         load_timings(path)
 
 
@@ -173,6 +233,114 @@ def test_save_timing_keeps_other_chapters_sorted_and_refuses_bad_values(tmp_path
     assert path.read_text() == before
     with pytest.raises(ValueError):
         check_entry("x", None)
+
+
+def test_save_timing_keeps_the_pretrained_time_and_the_pretrained_time_needs_a_full_one(tmp_path):
+    path = tmp_path / "t.json"
+    with pytest.raises(ValueError, match="no full-run time yet"):
+        save_pretrained_timing("05_b", 40, "cpu", path)
+    save_timing("05_b", 30000, "cpu (2 threads)", path, estimated_from_epochs=[1, 2])
+    save_pretrained_timing("05_b", 40.04, "cpu (2 threads)", path)
+    assert save_timing("05_b", 31000, "cpu (2 threads)", path, estimated_from_epochs=[1, 2]) == {"05_b": {
+        "wall_s": 31000.0, "device": "cpu (2 threads)", "estimated_from_epochs": [1, 2],
+        "pretrained": {"wall_s": 40.0, "device": "cpu (2 threads)"}}}
+
+
+def fake_runner(per_epoch: dict, fixed: float = 50.0, calls: list | None = None, **result):
+    """A stand-in for run_copy: a run's time is ``fixed`` plus, per epoch setting, its epochs × its cost."""
+    def run(notebook, device="cpu", mode="full", overrides=None, pretrained=False):
+        calls.append({"overrides": overrides, "pretrained": pretrained}) if calls is not None else None
+        seconds = fixed + sum(per_epoch[key] * epochs for key, epochs in (overrides or {}).items())
+        return {"wall_s": seconds, "device": "cpu (2 threads)", "loaded": False, "trained": False, **result}
+    return run
+
+
+def test_estimate_extrapolates_each_epoch_setting_from_one_and_two_epoch_runs():
+    calls = []
+    # chapter 5's full sizes: epochs 24, sweep_epochs 4 (utils.settings.SIZES)
+    runner = fake_runner({"epochs": 60.0, "sweep_epochs": 90.0}, calls=calls)
+    entry = estimate_notebook(guide.NOTEBOOK_DIR / "05_cifar10_bottleneck.ipynb", runner=runner)
+    sizes = timings.epoch_settings("05_cifar10_bottleneck")
+    assert entry == {"wall_s": 50.0 + 60.0 * sizes["epochs"] + 90.0 * sizes["sweep_epochs"],
+                     "device": "cpu (2 threads)", "estimated_from_epochs": [1, 2]}
+    assert [c["overrides"] for c in calls] == [{"epochs": 1, "sweep_epochs": 1}, {"epochs": 2, "sweep_epochs": 1},
+                                               {"epochs": 1, "sweep_epochs": 2}]
+    assert not any(c["pretrained"] for c in calls)
+
+
+def test_estimate_never_goes_below_the_short_run_when_timings_are_noisy():
+    entry = estimate_notebook(guide.NOTEBOOK_DIR / "06_dcgan_faces.ipynb", runner=fake_runner({"epochs": -5.0}))
+    assert entry["wall_s"] == 50.0 - 5.0  # the 2-epoch run came out faster: no negative time per epoch
+
+
+def test_epoch_settings_are_the_full_sizes_that_count_epochs():
+    assert set(timings.epoch_settings("02_mnist_autoencoder")) == {"epochs", "latent2d_epochs", "blob_epochs"}
+    assert set(timings.epoch_settings("05_cifar10_bottleneck")) == {"epochs", "sweep_epochs"}
+    assert timings.epoch_settings("01_transpose_convolution") == {}
+
+
+def test_time_pretrained_refuses_without_published_weights_or_when_the_run_trained(tmp_path, monkeypatch):
+    path = tmp_path / "09_demo.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(
+        'history = train_or_load(run, "ch09_model", model, lambda: fit(model))')]), path)
+    assert timings.weights_needed(nbformat.read(path, as_version=4)) == ["ch09_model"]
+    import utils.pretrained
+
+    monkeypatch.setattr(utils.pretrained, "manifest", lambda: {})
+    with pytest.raises(ValueError, match="no published weights for ch09_model"):
+        time_pretrained(path, runner=fake_runner({}))
+    monkeypatch.setattr(utils.pretrained, "manifest", lambda: {"ch09_model": {"chapter": "09_demo"}})
+    with pytest.raises(ValueError, match="trained a model"):
+        time_pretrained(path, runner=fake_runner({}, trained=True))
+    calls = []
+    assert time_pretrained(path, runner=fake_runner({}, fixed=12.0, calls=calls, loaded=True)) == {
+        "wall_s": 12.0, "device": "cpu (2 threads)"}
+    assert calls == [{"overrides": None, "pretrained": True}]
+
+
+def test_the_timings_command_estimates_chapters_5_and_6_and_records_pretrained_times(tmp_path, monkeypatch):
+    output = tmp_path / "cpu.json"
+    monkeypatch.setattr(timings, "estimate_notebook", lambda path, epochs: {
+        "wall_s": 7200.0, "device": "cpu (2 threads)", "estimated_from_epochs": [epochs, epochs + 1]})
+    monkeypatch.setattr(timings, "time_pretrained", lambda path: {"wall_s": 33.0, "device": "cpu (2 threads)"})
+    assert timings.main(["notebooks/06_dcgan_faces.ipynb", "--output", str(output)]) == 0
+    assert timings.main(["notebooks/06_dcgan_faces.ipynb", "--pretrained", "--output", str(output)]) == 0
+    assert load_timings(output) == {"06_dcgan_faces": {"wall_s": 7200.0, "device": "cpu (2 threads)",
+                                                       "estimated_from_epochs": [1, 2],
+                                                       "pretrained": {"wall_s": 33.0, "device": "cpu (2 threads)"}}}
+
+
+def test_the_timings_command_reports_a_refused_pretrained_run_and_records_nothing(tmp_path, monkeypatch, capsys):
+    def refuse(path):
+        raise ValueError("no published weights for ch05_x")
+
+    monkeypatch.setattr(timings, "time_pretrained", refuse)
+    output = tmp_path / "cpu.json"
+    assert timings.main(["notebooks/05_cifar10_bottleneck.ipynb", "--pretrained", "--output", str(output)]) == 0
+    assert "not recorded: no published weights for ch05_x" in capsys.readouterr().out and not output.exists()
+
+
+def test_run_copy_changes_the_sizes_saves_no_weights_and_logs_no_tcp_warning(tmp_path, clean_env, capfd):
+    path = tmp_path / "02_mnist_autoencoder.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell(
+        "import os\nfrom utils.settings import start_chapter\nrun = start_chapter('02_mnist_autoencoder')\n"
+        "assert (run.mode, run.size.epochs, run.size.blob_epochs) == ('full', 1, 2), run.size\n"
+        "assert 'COURSE_WEIGHTS_OUT' not in os.environ and os.environ['COURSE_PRETRAINED'] == '1'\n"
+        "print('Training ch02_x here: no weights in this test.')")]), path)
+    clean_env.setenv("COURSE_WEIGHTS_OUT", str(tmp_path / "weights"))  # as a full run of the tool would set it
+    before = path.read_text()
+    run = run_copy(path, overrides={"epochs": 1, "blob_epochs": 2}, pretrained=True)
+    assert run["trained"] and not run["loaded"] and run["device"].startswith("cpu (") and run["wall_s"] > 0
+    assert path.read_text() == before and not (tmp_path / "weights").exists()
+    assert os.environ["COURSE_WEIGHTS_OUT"] == str(tmp_path / "weights") and "COURSE_PRETRAINED" not in os.environ
+    assert "without encryption" not in capfd.readouterr().err
+
+
+def test_timings_without_the_courses_environment_says_which_python_to_use():
+    code = "import sys; sys.modules['nbformat'] = None; import coursetools.timings"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=guide.ROOT)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "needs the course's environment" in done.stderr and "make timings" in done.stderr
 
 
 def test_time_notebook_runs_a_copy_on_the_cpu_and_leaves_the_notebook_alone(tmp_path, clean_env):
@@ -195,3 +363,75 @@ def test_the_timings_command_records_each_notebook(tmp_path, monkeypatch, capsys
     output.write_text("[]")
     with pytest.raises(ValueError):  # a broken file stops the command before any run
         timings.main(["notebooks/02_mnist_autoencoder.ipynb", "--output", str(output)])
+
+
+# ---------------------------------------------------------------- schedule, data, quotas
+
+def test_the_schedule_has_every_chapter_once_in_order():
+    numbers = [n for chapters, _ in SESSIONS for n in chapters]
+    assert numbers == sorted({path.stem[:2] for path in CHAPTERS}), numbers
+    assert all(reading.strip() for _, reading in SESSIONS)
+
+
+def test_every_citation_of_the_schedule_is_in_the_bibliography():
+    bib = (guide.ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    for _, reading in SESSIONS:
+        for key in re.findall(r"\{cite:p\}`([^`]+)`", reading):
+            assert re.search(rf"@\w+\{{{re.escape(key)},", bib), key
+
+
+def test_schedule_table_sums_the_exercises_and_names_the_run_times(tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    nbformat.write(chapter(course={"mode": "full", "wall_s": 30.0, "device": "cuda (GPU)"}), folder / "01_demo.ipynb")
+    nb = chapter()
+    nb.cells = nb.cells[:1] + nb.cells[5:]  # only exercise 9.2: 10 min, 2 points
+    nbformat.write(nb, folder / "03_other.ipynb")
+    table = schedule_table(sorted(folder.glob("*.ipynb")), {"01_demo": {"wall_s": 412.3, "device": "cpu"}})
+    rows = table.splitlines()[2:]
+    assert rows[0].startswith("| 1 | {doc}`../notebooks/01_demo` |")
+    assert "| 2 · time and points not set yet | 1: GPU 30 s, CPU 6.9 min |" in rows[0]
+    assert rows[1].startswith("| 3 | {doc}`../notebooks/03_other` |")  # session 3 holds chapters 3 and 4
+    assert "| 1 · 10 min · 2 points | 3: GPU not measured yet, CPU not measured yet |" in rows[1]
+    assert len(rows) == 2  # sessions without any of these chapters are left out
+
+
+def test_data_sources_keep_the_loaders_lines_without_the_machines_folders(tmp_path):
+    nb = new_notebook(cells=[new_code_cell("load_cifar10()", outputs=[
+        nbformat.v4.new_output("stream", name="stdout", text=(
+            "Mode: full\nCIFAR-10 train: 50,000 images from the JPEG copy in offline mirror "
+            "/work/main/.devdata_c/cifar10-jpeg.tar.gz (about 27 dB)\nMNIST test: 10,000 images from "
+            "C:\\Users\\me\\data\\mnist.tar.gz\nepoch 1 loss 0.1\n"))])])
+    assert data_sources(nb) == [
+        "CIFAR-10 train: 50,000 images from the JPEG copy in offline mirror cifar10-jpeg.tar.gz (about 27 dB)",
+        "MNIST test: 10,000 images from mnist.tar.gz"]
+    caveat = data_caveat_for(nb, tmp_path)
+    assert "the book's stored run read the JPEG copy of the offline mirror." in caveat
+    nb.cells[0].outputs[0].text = "CIFAR-10 train: 50,000 images from the official files (torchvision download)\n"
+    assert "the book's stored run read the official files." in data_caveat_for(nb, tmp_path)
+    nb.cells[0].outputs = []
+    assert "not stated in its outputs" in data_caveat_for(nb, tmp_path)
+
+
+def data_caveat_for(nb, folder) -> str:
+    """The data caveat of a one-chapter book made of ``nb`` (written into ``folder``)."""
+    path = folder / "05_demo.ipynb"
+    nbformat.write(nb, path)
+    return data_caveat([path])
+
+
+def test_quota_advice_totals_the_gpu_runs_and_lists_the_published_weights(tmp_path):
+    gpu = {"mode": "full", "wall_s": 100.0, "device": "cuda (GPU)"}
+    paths = []
+    for name, course in (("02_a", gpu), ("03_b", {**gpu, "wall_s": 20.0}), ("04_c", None)):
+        nbformat.write(chapter(course=course), tmp_path / f"{name}.ipynb")
+        paths.append(tmp_path / f"{name}.ipynb")
+    manifest = tmp_path / "manifest.json"
+    assert published_weights(manifest) == []
+    advice = quota_advice(paths, manifest)
+    assert "take 2.0 min on the GPU of the stored runs (2 of 3 chapters measured)" in advice
+    assert "chapters with published weights: none yet" in advice
+    manifest.write_text(json.dumps({"ch02_x": {"chapter": "02_a"}, "ch02_y": {"chapter": "02_a"},
+                                    "ch07_z": {"chapter": "07_d"}}))
+    assert published_weights(manifest) == ["02_a", "07_d"]
+    assert "chapters with published weights: 2, 7." in quota_advice(paths, manifest)
