@@ -257,6 +257,7 @@ def test_data_already_extracted_is_used_without_the_mirror_variable(mirror, clea
     clean_env.setenv("COURSE_DATA_MIRROR", str(mirror))
     clean_env.setenv("COURSE_DATA_DIR", str(tmp_path))
     data.load_cifar10(train=False), load_faces(), data.load_face_attributes(), data.load_houses(image_size=8)
+    load_mnist(train=False)
     clean_env.delenv("COURSE_DATA_MIRROR")
 
     def no_network(*args, **kwargs):
@@ -272,8 +273,10 @@ def test_data_already_extracted_is_used_without_the_mirror_variable(mirror, clea
     assert len(data.load_cifar10(train=False)) == 10_000 and len(load_faces()) == 10_000
     assert data.load_face_attributes().values.shape == (10_000, 40)
     assert data.load_houses(image_size=8).photos.shape == (535, 4, 3, 8, 8)
+    assert len(load_mnist(train=False)) == 10_000
     out = capsys.readouterr().out
-    for archive in ["cifar10-jpeg.tar.gz", "celeba64.tar.gz", "celeba-attributes.tar.gz", "houses.tar.gz"]:
+    archives = ["mnist", "cifar10-jpeg", "celeba64", "celeba-attributes", "houses"]
+    for archive in [f"{name}.tar.gz" for name in archives]:
         assert f"offline archive {archive}" in out
 
 

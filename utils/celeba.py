@@ -116,7 +116,7 @@ def find_kaggle_celeba(root: Path | None = None) -> Path | None:
     root = KAGGLE_INPUT if root is None else root
     if not root.is_dir():
         return None
-    for depth in range(1, 5):
+    for depth in range(1, 7):  # e.g. celeba-dataset/img_align_celeba/img_align_celeba, or deeper
         for folder in sorted(root.glob("/".join(["*"] * (depth - 1) + ["img_align_celeba"]))):
             if (folder / "000001.jpg").is_file():
                 return folder

@@ -129,13 +129,9 @@ def load_face_attributes() -> SimpleNamespace:
 def load_houses(image_size: int = 64) -> SimpleNamespace:
     """Return the Houses dataset (Ahmed & Moustafa, IJCCI 2016): 535 houses, four photos and five facts each.
 
-    ``photos``: (535, 4, 3, S, S) float in [0, 1], ``views`` in the order frontal, bedroom, bathroom,
-    kitchen; each photo's shorter side resized to S (bicubic), then centre-cropped to S×S (no padding).
-    ``bedrooms``, ``bathrooms``, ``area`` (sq ft), ``price`` (USD): (535,) float; ``zipcode``: (535,) long.
-    Row i is house i + 1 (row i of ``HousesInfo.txt``). Offline: the mirror's ``houses.tar.gz``; online:
-    the zip of github.com/emanhamed/Houses-dataset (``utils.houses.HOUSES_URL``), whose ``HousesInfo.txt``
-    is checked (sha256) and whose photos are stored as the mirror's (longer side 160 px, JPEG quality 90),
-    so both paths give the same tensors. The resized photos are cached per size. Cite the paper.
+    ``photos`` (535, 4, 3, S, S) float in [0, 1], ``views`` their order; each photo's shorter side resized to
+    S, then centre-cropped (no padding). ``bedrooms``, ``bathrooms``, ``area`` (sq ft), ``price`` (USD): (535,)
+    float; ``zipcode`` (535,) long. Row i is house i + 1. Sources and checks: see ``utils.houses``.
     """
     folder, source = houses_folder()
     facts = read_houses_info(folder / INFO)
