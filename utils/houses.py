@@ -4,7 +4,8 @@ Package-private: chapters call ``utils.data.load_houses``. Offline: the mirror's
 Online: the zip of the default branch of github.com/emanhamed/Houses-dataset (``HOUSES_URL``), downloaded
 once; GitHub's zips are not byte-stable, so what is checked is ``HousesInfo.txt`` (sha256, byte-identical
 to the mirror's) and that all 2,140 photos are there. The photos are stored as the mirror's (longer side
-160 px, JPEG quality 90), so both paths give the same tensors; the resized tensors are cached per size
+160 px, JPEG quality 90), so both paths give tensors of the same shapes and ranges and nearly the same
+pixels (the mirror's resampling filter is not recorded; bicubic here); the resized tensors are cached per size
 (first read of the 2,140 photos about 4 s on 2 busy CPU cores, then 0.3 s). Row i of ``HousesInfo.txt`` is
 house i + 1. The repository has no licence file and asks users to cite the paper.
 """
