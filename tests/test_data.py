@@ -300,3 +300,10 @@ def test_a_relative_mirror_is_tried_from_the_working_folder_then_the_checkout(cl
     clean_env.setenv("COURSE_DATA_MIRROR", "../shared/datasets")
     with pytest.raises(DataNotFoundError, match=f"holds no houses.tar.gz \\(tried {checkout / 'shared'}"):
         downloads.mirror_archive("houses")
+
+
+def test_the_names_chapters_import_are_still_there():
+    from utils.data import CIFAR10_CLASSES, FACES_DIR_ENV, MIRROR_ENV, load_cifar10  # noqa: F401
+
+    assert MIRROR_ENV == "COURSE_DATA_MIRROR" and FACES_DIR_ENV == "COURSE_FACES_DIR"
+    assert CIFAR10_CLASSES[9] == "truck" and set(data.__all__) <= set(dir(data))

@@ -284,3 +284,37 @@ def test_the_faces_folder_comes_first_then_kaggle_then_the_mirror(kaggle, clean_
     clean_env.setattr(celeba, "KAGGLE_INPUT", tmp_path / "no-kaggle")
     clean_env.setattr(celeba, "FACES", 10_000)
     assert len(data.load_faces()) == 10_000 and "offline archive celeba64.tar.gz" in capsys.readouterr().out
+
+
+def test_attributes_fall_back_to_google_drive_and_are_checked(mirror, clean_env, server, tmp_path, capsys):
+    clean_env.setenv("COURSE_DATA_MIRROR", str(mirror))
+    clean_env.setenv("COURSE_DATA_DIR", str(tmp_path / "offline"))
+    official = celeba.attribute_file()[0].read_bytes()  # rows 1-10,000 of the official file
+    clean_env.delenv("COURSE_DATA_MIRROR")
+    clean_env.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
+    clean_env.setattr(celeba, "KAGGLE_INPUT", tmp_path / "no-kaggle")
+    server.files["/drive/list_attr_celeba.txt"] = official
+    clean_env.setattr(celeba, "drive_download", fake_drive(server, "/drive/list_attr_celeba.txt"))
+    attributes = data.load_face_attributes()
+    assert attributes.values.shape == (10_000, 40) and attributes.values[:5, 31].tolist() == [1, 1, 0, 0, 0]
+    assert "from CelebA's list_attr_celeba.txt through torchvision's Google-Drive download" in capsys.readouterr().out
+    data.load_face_attributes()
+    assert len(server.hits) == 1
+
+
+def test_a_drive_file_with_the_wrong_md5_or_a_refusal_is_removed_and_explained(clean_env, tmp_path):
+    from torchvision.datasets import utils as tv_utils
+
+    clean_env.setattr(celeba.importlib.util, "find_spec", lambda name, *args: object())  # gdown "installed"
+    clean_env.setattr(tv_utils, "download_file_from_google_drive",
+                      lambda file_id, root, filename: (root / filename).write_text("<html>quota</html>"))
+    with pytest.raises(data.DataNotFoundError, match="list_attr_celeba.txt from Google Drive has the wrong md5"):
+        celeba.drive_download(tmp_path, "list_attr_celeba.txt")
+    assert not (tmp_path / "list_attr_celeba.txt").exists()
+
+    def refuse(*args):
+        raise RuntimeError("Too many users have viewed or downloaded this file recently")
+
+    clean_env.setattr(tv_utils, "download_file_from_google_drive", refuse)
+    with pytest.raises(data.DataNotFoundError, match="Google Drive refused img_align_celeba.zip .*Too many users"):
+        celeba.drive_download(tmp_path, "img_align_celeba.zip")
