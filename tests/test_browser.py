@@ -264,7 +264,7 @@ def driver():
     """One headless Chromium (with Debian's chromedriver, so Selenium Manager never downloads one)."""
     binary, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
     if not (binary and chromedriver):
-        pytest.fail("chromium and chromedriver are not installed: run `make browser` (make setup does it).")
+        pytest.fail("chromium and chromedriver are not installed: run `make browser` (make test does it first).")
     browser = webdriver.Chrome(service=Service(chromedriver), options=browser_options(binary))
     browser.set_page_load_timeout(60)
     browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",  # a 1280x800 laptop screen, browser UI aside
