@@ -124,6 +124,14 @@ def epoch_settings(chapter: str) -> dict[str, int]:
             and not isinstance(value, bool)}
 
 
+def every_settings(chapter: str) -> dict[str, int]:
+    """The settings of ``chapter``'s full sizes that say every how many epochs something happens (``*_every``)."""
+    from utils.settings import SIZES
+
+    return {key: value for key, value in SIZES[chapter]["full"].items() if key.endswith("_every")
+            and isinstance(value, int) and not isinstance(value, bool)}
+
+
 def sizes_cell(chapter: str, overrides: dict) -> str:
     """The code of a first cell that changes ``chapter``'s full sizes in the kernel before the chapter reads them."""
     return (f"import utils.settings as _sizes\n_sizes.SIZES[{chapter!r}]['full'].update({overrides!r})\n"
@@ -198,6 +206,8 @@ def estimate_notebook(notebook: Path, epochs: int = 1, device: str = "cpu", runn
     turn one epoch longer; return {"wall_s", "device", "estimated_from_epochs": [epochs, epochs + 1]}."""
     full = epoch_settings(Path(notebook).stem)
     short = {key: min(value, epochs) for key, value in full.items()}
+    # What happens every k epochs (frame_every: a frame of an animation) still happens in the short runs.
+    short.update({key: min(value, epochs) for key, value in every_settings(Path(notebook).stem).items()})
     base = runner(notebook, device=device, overrides=short)
     total = base["wall_s"]
     for key, value in full.items():

@@ -255,28 +255,49 @@ def fake_runner(per_epoch: dict, fixed: float = 50.0, calls: list | None = None,
     return run
 
 
-def test_estimate_extrapolates_each_epoch_setting_from_one_and_two_epoch_runs():
-    calls = []
-    # chapter 5's full sizes: epochs 24, sweep_epochs 4 (utils.settings.SIZES)
-    runner = fake_runner({"epochs": 60.0, "sweep_epochs": 90.0}, calls=calls)
-    entry = estimate_notebook(guide.NOTEBOOK_DIR / "05_cifar10_bottleneck.ipynb", runner=runner)
-    sizes = timings.epoch_settings("05_cifar10_bottleneck")
-    assert entry == {"wall_s": 50.0 + 60.0 * sizes["epochs"] + 90.0 * sizes["sweep_epochs"],
-                     "device": "cpu (2 threads)", "estimated_from_epochs": [1, 2]}
-    assert [c["overrides"] for c in calls] == [{"epochs": 1, "sweep_epochs": 1}, {"epochs": 2, "sweep_epochs": 1},
-                                               {"epochs": 1, "sweep_epochs": 2}]
-    assert not any(c["pretrained"] for c in calls)
+DEMO_SIZES = {"full": {"train_images": 50_000, "epochs": 24, "sweep_epochs": 4, "frame_every": 2, "batch_size": 256,
+                       "sweep_latents": [16, 32], "fast": True},
+              "smoke": {"epochs": 1}}
 
 
-def test_estimate_never_goes_below_the_short_run_when_timings_are_noisy():
-    entry = estimate_notebook(guide.NOTEBOOK_DIR / "06_dcgan_faces.ipynb", runner=fake_runner({"epochs": -5.0}))
-    assert entry["wall_s"] == 50.0 - 5.0  # the 2-epoch run came out faster: no negative time per epoch
+@pytest.fixture
+def demo_sizes(monkeypatch):
+    """A chapter 09_demo in utils.settings.SIZES with two epoch settings and one every-k-epochs setting."""
+    import utils.settings
+
+    monkeypatch.setitem(utils.settings.SIZES, "09_demo", DEMO_SIZES)
+    return guide.NOTEBOOK_DIR / "09_demo.ipynb"
 
 
-def test_epoch_settings_are_the_full_sizes_that_count_epochs():
-    assert set(timings.epoch_settings("02_mnist_autoencoder")) == {"epochs", "latent2d_epochs", "blob_epochs"}
-    assert set(timings.epoch_settings("05_cifar10_bottleneck")) == {"epochs", "sweep_epochs"}
+def test_epoch_and_every_settings_are_the_full_sizes_that_count_epochs(demo_sizes):
+    assert timings.epoch_settings("09_demo") == {"epochs": 24, "sweep_epochs": 4}
+    assert timings.every_settings("09_demo") == {"frame_every": 2}
     assert timings.epoch_settings("01_transpose_convolution") == {}
+
+
+def test_estimate_extrapolates_each_epoch_setting_from_one_and_two_epoch_runs(demo_sizes):
+    calls = []
+    runner = fake_runner({"epochs": 60.0, "sweep_epochs": 90.0, "frame_every": 0.0}, calls=calls)
+    entry = estimate_notebook(demo_sizes, runner=runner)
+    assert entry == {"wall_s": 50.0 + 60.0 * 24 + 90.0 * 4, "device": "cpu (2 threads)",
+                     "estimated_from_epochs": [1, 2]}
+    assert [c["overrides"] for c in calls] == [  # what happens every 2 epochs still happens in 1-epoch runs
+        {"epochs": 1, "sweep_epochs": 1, "frame_every": 1}, {"epochs": 2, "sweep_epochs": 1, "frame_every": 1},
+        {"epochs": 1, "sweep_epochs": 2, "frame_every": 1}]
+    assert not any(c["pretrained"] for c in calls)
+    assert estimate_notebook(demo_sizes, epochs=2, runner=fake_runner(
+        {"epochs": 60.0, "sweep_epochs": 90.0, "frame_every": 0.0}))["estimated_from_epochs"] == [2, 3]
+
+
+def test_estimate_never_goes_below_the_short_run_when_timings_are_noisy(demo_sizes):
+    entry = estimate_notebook(demo_sizes, runner=fake_runner({"epochs": -5.0, "sweep_epochs": 0.0,
+                                                              "frame_every": 0.0}))
+    assert entry["wall_s"] == 50.0 - 5.0 - 0.0  # the 2-epoch runs came out faster: no negative time per epoch
+
+
+def test_chapters_5_and_6_are_the_estimated_ones_and_have_epoch_settings():
+    assert timings.ESTIMATED == {"05_cifar10_bottleneck", "06_dcgan_faces"}
+    assert all(timings.epoch_settings(name) for name in timings.ESTIMATED)
 
 
 def test_time_pretrained_refuses_without_published_weights_or_when_the_run_trained(tmp_path, monkeypatch):
