@@ -167,6 +167,11 @@ def test_the_page_raises_no_javascript_error(driver, page):
     assert own_errors(driver.get_log("browser"), page) == []
 
 
+def test_the_waiting_note_is_gone_once_the_scripts_ran(driver, page):
+    assert driver.execute_script("return document.querySelectorAll('.course-explorer').length") == 2
+    assert driver.find_elements(By.CSS_SELECTOR, ".x-wait") == []
+
+
 def test_a_broken_explorer_is_caught(driver, site):
     broken = transpose_conv_explorer(inputs=[2], kernels=[1], strides=[1], paddings=[0], output_paddings=[0])
     broken.html = broken.html.replace("draw()})();", "drawn()})();")

@@ -158,6 +158,7 @@ def test_transpose_conv_explorer_embeds_every_setting_and_fetches_nothing(settin
     assert not re.search(r"https?://|<script\s[^>]*src|<link|<img", explorer.html, re.I)
     assert explorer.size_kb < 100 and len(explorer.html.encode()) < 2 * MB
     assert explorer._repr_html_() is explorer.html and "kB" in repr(explorer) and len(repr(explorer)) < 80
+    assert "run the cell (or trust the notebook)" in explorer.html  # what Jupyter shows before scripts may run
     assert [data["axes"][i][j] for i, j in enumerate(data["start"])] == [3, 3, 2, 1, 0]
 
 

@@ -112,7 +112,7 @@ def _widget(kind: str, title: str, body: str, script: str, data: dict) -> Explor
     script = script.replace("__ID__", uid).replace("__DATA__", payload)
     text = (f'<div id="{uid}" class="course-explorer {kind}" role="group" aria-label="{html.escape(title)}">'
             f"<style>{STYLE.replace('#ID', '#' + uid)}</style><div class=\"x-title\">{html.escape(title)}</div>"
-            f"{body}<script>{script}</script></div>")
+            f"{WAITING}{body}<script>{script}</script></div>")
     return Explorer(text, title)
 
 
@@ -199,8 +199,12 @@ def _ticks(low: float, high: float, count: int = 5) -> np.ndarray:
     return np.arange(np.ceil(low / step), np.floor(high / step) + 1) * step
 
 
-STYLE = """#ID{background:#fff;color:#222;font:13px/1.4 system-ui,sans-serif;border:1px solid #ccc;border-radius:6px;
-padding:10px;margin:8px 0;max-width:100%;overflow-x:auto}#ID .x-title{font-weight:600;font-size:15px;margin-bottom:6px}
+# Shown until the script runs: Jupyter runs the scripts of stored outputs only in a trusted notebook.
+WAITING = ('<p class="x-wait"><b>This figure is drawn by JavaScript.</b> In Jupyter, run the cell (or trust the '
+           "notebook) to draw it.</p>")
+STYLE = """#ID{color-scheme:light;background:#fff;color:#222;font:13px/1.4 system-ui,sans-serif;
+border:1px solid #ccc;border-radius:6px;padding:10px;margin:8px 0;max-width:100%;overflow-x:auto}
+#ID .x-title{font-weight:600;font-size:15px;margin-bottom:6px}
 #ID .x-controls{display:flex;flex-wrap:wrap;gap:4px 16px}#ID label{white-space:nowrap}#ID input{vertical-align:middle}
 #ID output{display:inline-block;min-width:3.5em;font-weight:600}#ID .x-panels{display:flex;flex-wrap:wrap;gap:14px;
 align-items:flex-start;margin-top:6px}#ID .x-cap{font-size:12px;max-width:360px}#ID .x-status{margin:6px 0;
@@ -221,7 +225,8 @@ padding<span style="background:#f1ce63"></span>output_padding<span style="backgr
 chosen output pixel (orange outline). Output shading and numbers: contributions per pixel.</p>"""
 
 TCONV_JS = """(function(){var D=__DATA__,root=document.getElementById("__ID__");if(!root||root.dataset.ready)return;
-root.dataset.ready="1";var q=function(s){return root.querySelector(s)},sl=root.querySelectorAll("input");
+root.dataset.ready="1";root.querySelector(".x-wait").remove();
+var q=function(s){return root.querySelector(s)},sl=root.querySelectorAll("input");
 var sel=null,auto=1,OR="#f28e2b";
 function rc(r,c,h){return 'data-r="'+r+'" data-c="'+c+'"'+(h?' class="hit"':"")}
 function val(i){return D.axes[i][+sl[i].value]}
@@ -289,7 +294,8 @@ sliders, or hover over (or click) the plane: the image is the decoder's output a
  Dashed box: the grid of decoded points.</p>"""
 
 LATENT_JS = """(function(){var D=__DATA__,root=document.getElementById("__ID__");if(!root||root.dataset.ready)return;
-root.dataset.ready="1";var q=function(s){return root.querySelector(s)},sl=root.querySelectorAll("input");
+root.dataset.ready="1";root.querySelector(".x-wait").remove();
+var q=function(s){return root.querySelector(s)},sl=root.querySelectorAll("input");
 var nx=D.z1.length,ny=D.z2.length,W=400,H=380,L=48,T=14,PW=W-L-92,PH=H-T-40,raw=atob(D.images),i,h="";
 function X(v){return L+(v-D.low[0])/(D.high[0]-D.low[0])*PW}
 function Y(v){return T+(D.high[1]-v)/(D.high[1]-D.low[1])*PH}
