@@ -145,11 +145,22 @@ def environment(**values: str | None):
             os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
 
 
+def notebook_client(nb, folder: Path, sockets: Path, timeout: int | None = None):
+    """Return an nbclient client that runs ``nb`` with its kernel in ``folder``, talking over local (IPC) sockets
+    in the folder ``sockets`` where the system has them, so the kernel logs no "running over TCP" warning."""
+    from nbclient import NotebookClient
+    from traitlets.config import Config
+
+    # IPC sockets need an absolute path: jupyter_client's default is relative to each process's own folder.
+    ipc = {"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}}
+    config = Config(ipc) if os.name != "nt" else Config()
+    return NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, config=config,
+                          resources={"metadata": {"path": str(folder)}})
+
+
 def run_notebook(nb, folder: Path, mode: str, timeout: int | None = None) -> tuple[dict, float]:
     """Execute ``nb`` in place (kernel in ``folder``, exercise stubs left unexecuted); return the record the
     chapter wrote through ``utils.results`` and the wall time in seconds."""
-    from nbclient import NotebookClient
-
     stubs = {i: cell for i, cell in enumerate(nb.cells) if is_stub(cell)}
     nb.cells = [cell for i, cell in enumerate(nb.cells) if i not in stubs]
     with tempfile.TemporaryDirectory() as tmp:
@@ -157,8 +168,7 @@ def run_notebook(nb, folder: Path, mode: str, timeout: int | None = None) -> tup
         weights = str(WEIGHTS_DIR) if mode == "full" else None
         with environment(COURSE_MODE=mode, **{RESULTS_ENV: str(record_file), WEIGHTS_OUT_ENV: weights,
                                               PRETRAINED_ENV: None}):
-            client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                                    resources={"metadata": {"path": str(folder)}})
+            client = notebook_client(nb, folder, Path(tmp), timeout)
             started = time.perf_counter()
             client.execute()
             wall_s = time.perf_counter() - started

@@ -130,3 +130,12 @@ def test_a_full_run_saves_weights_and_lists_them_in_the_manifest(tmp_path, clean
     assert set(state) == {"weight", "bias"}
     printed = nbformat.read(path, as_version=4).cells[1].outputs[-1].text
     assert "Training ch02_demo here" in printed
+
+
+def test_executing_a_notebook_logs_no_tcp_warning(tmp_path, clean_env, capfd):
+    path = tmp_path / "quiet.ipynb"
+    code = "from utils.settings import start_chapter\nrun = start_chapter('01_transpose_convolution')"
+    nbformat.write(new_notebook(cells=[new_code_cell("# Setup:"), new_code_cell(code)]), path)
+    execute(path, mode="smoke")
+    captured = capfd.readouterr()
+    assert "Kernel is running over TCP" not in captured.err + captured.out
