@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from utils.checks import check_low_rank_mse, check_output_padding, check_slerp
+from utils.checks import check_low_rank_mse, check_output_padding, check_pca_components, check_slerp
 
 
 def right_output_padding(h_in, h_out, kernel, stride, padding):
@@ -94,3 +94,62 @@ def test_check_slerp_explains_wrong_answers(func, message, capsys):
 def test_check_slerp_without_an_answer(capsys):
     assert not check_slerp(...)
     assert "no answer yet" in capsys.readouterr().out
+
+
+def _pca_psnr_per_k(train, test):
+    """Test PSNR of PCA with k = 1..D components fitted on train (the reference the check must match)."""
+    flat = train.flatten(1).double()
+    centred_train = flat - flat.mean(0)
+    _, _, vh = torch.linalg.svd(centred_train, full_matrices=False)
+    centred = test.flatten(1).double() - flat.mean(0)
+    return [10 * torch.log10(1 / torch.mean((centred - centred @ vh[:k].T @ vh[:k]) ** 2)).item()
+            for k in range(1, vh.shape[0] + 1)]
+
+
+def _pca_case():
+    generator = torch.Generator().manual_seed(1)
+    scales = torch.linspace(1.0, 0.05, 12)
+    train = torch.randn(300, 12, generator=generator) * scales * 0.1 + 0.5
+    test = torch.randn(100, 12, generator=generator) * scales * 0.1 + 0.5
+    return train, test
+
+
+def test_check_pca_components_accepts_the_smallest_k_and_rejects_its_neighbours(capsys):
+    train, test = _pca_case()
+    psnr = _pca_psnr_per_k(train, test)
+    target = (psnr[5] + psnr[6]) / 2  # reached first with k = 7
+    assert check_pca_components(7, train, test, target) is not False
+    assert bool(check_pca_components(7, train, test, target))
+    assert "correct" in capsys.readouterr().out
+    assert not check_pca_components(6, train, test, target)  # counted from 0
+    assert "too low" in capsys.readouterr().out
+    assert not check_pca_components(8, train, test, target)
+    assert "too high" in capsys.readouterr().out
+
+
+def _first_k(psnr_per_k, target):
+    return next(k for k, p in enumerate(psnr_per_k, 1) if p >= target)
+
+
+@pytest.mark.parametrize("mistake", ["fitted on the test set", "not centred"])
+def test_check_pca_components_rejects_pca_fitted_on_the_test_set_or_without_centring(mistake):
+    train, test = _pca_case()
+    if mistake == "fitted on the test set":
+        target, wrong_curve = 29.6, _pca_psnr_per_k(test, test)
+    else:
+        basis = torch.linalg.svd(train.double(), full_matrices=False)[2]
+        target = 34.5
+        wrong_curve = [10 * torch.log10(1 / torch.mean((test.double() - test.double() @ basis[:k].T
+                                                         @ basis[:k]) ** 2)).item() for k in range(1, 13)]
+    right, wrong = _first_k(_pca_psnr_per_k(train, test), target), _first_k(wrong_curve, target)
+    assert wrong != right  # the case separates the mistake from the right answer
+    assert bool(check_pca_components(right, train, test, target))
+    assert not check_pca_components(wrong, train, test, target)
+
+
+def test_check_pca_components_without_an_answer_or_with_a_float(capsys):
+    train, test = _pca_case()
+    assert not check_pca_components(..., train, test, 20.0)
+    assert "no answer yet" in capsys.readouterr().out
+    assert not check_pca_components(7.5, train, test, 20.0)
+    assert "whole number" in capsys.readouterr().out
