@@ -350,6 +350,27 @@ def check_low_rank_mse(answer, data: torch.Tensor, rank: int, name: str = "mse",
     return check_number(answer, expected, name=name, rel_tol=rel_tol)
 
 
+def check_pca_components(answer, train: torch.Tensor, test: torch.Tensor, target_psnr_db: float,
+                         name: str = "components") -> Verdict:
+    """Check the smallest number k of principal components, fitted on ``train``, whose reconstruction
+    of ``test`` (pixels in [0, 1]) reaches ``target_psnr_db``; says too high or too low (chapter 2)."""
+    if _unanswered(answer):
+        return _verdict(False, name, "no answer yet: replace the `...` with your number.")
+    if isinstance(answer, bool) or not isinstance(answer, int):
+        return _verdict(False, name, f"expected a whole number of components, got {type(answer).__name__}.")
+    flat = train.detach().flatten(1).double().cpu()
+    mean = flat.mean(0)
+    _, directions = torch.linalg.eigh(torch.cov(flat.T, correction=0).reshape(flat.shape[1], -1))
+    centred = test.detach().flatten(1).double().cpu() - mean
+    left = centred.pow(2).sum() - (centred @ directions.flip(1)).pow(2).sum(0).cumsum(0)
+    reached = (10 * torch.log10(centred.numel() / left.clamp(min=1e-12)) >= target_psnr_db).nonzero()
+    expected = int(reached[0]) + 1 if len(reached) else flat.shape[1]
+    if answer == expected:
+        return _verdict(True, name)
+    return _verdict(False, name, f"{answer} is too {'high' if answer > expected else 'low'}: fit PCA on the "
+                                 "training images and count the components, the first one as 1.")
+
+
 def check_slerp(func: Callable, name: str | None = None) -> Verdict:
     """Check ``func(a, b, steps)``: spherical interpolation from code ``a`` (t=0) to ``b`` (t=1) in ``steps``
     equal angle steps, stacked into (steps, *a.shape) (chapter 3)."""

@@ -25,13 +25,15 @@ SIZES: dict[str, dict[str, dict]] = {
     },
     "02_mnist_autoencoder": {
         "full": {"train_images": 60_000, "test_images": 10_000, "epochs": 30, "batch_size": 256,
-                 "latent2d_epochs": 12, "blob_epochs": 1_000},
+                 "latent2d_epochs": 12, "blob_epochs": 1_000, "seed_images": 4_096, "seed_epochs": 20},
         "smoke": {"train_images": 1_024, "test_images": 512, "epochs": 1, "batch_size": 128,
-                  "latent2d_epochs": 1, "blob_epochs": 50},
+                  "latent2d_epochs": 1, "blob_epochs": 50, "seed_images": 1_024, "seed_epochs": 1},
     },
     "03_latent_interpolation": {  # the chapter-2 recipe (used when no saved model fits) and the midpoint study
-        "full": {"train_images": 60_000, "test_images": 10_000, "epochs": 30, "batch_size": 256, "pairs": 200},
-        "smoke": {"train_images": 1_024, "test_images": 512, "epochs": 1, "batch_size": 128, "pairs": 16},
+        "full": {"train_images": 60_000, "test_images": 10_000, "epochs": 30, "batch_size": 256, "pairs": 200,
+                 "classifier_epochs": 2, "bootstrap": 2_000},
+        "smoke": {"train_images": 1_024, "test_images": 512, "epochs": 1, "batch_size": 128, "pairs": 16,
+                  "classifier_epochs": 1, "bootstrap": 200},
     },
     "04_denoising_autoencoder": {
         "full": {"eights_train_images": 6_000, "eights_test_images": 1_000, "eights_epochs": 15,
