@@ -119,7 +119,7 @@ def epoch_settings(chapter: str) -> dict[str, int]:
     """The epoch settings (``epochs``, ``sweep_epochs``, ...) of ``chapter``'s full sizes in utils.settings."""
     from utils.settings import SIZES
 
-    full = SIZES[chapter]["full"]
+    full = SIZES.get(chapter, {}).get("full", {})
     return {key: value for key, value in full.items() if key.endswith("epochs") and isinstance(value, int)
             and not isinstance(value, bool)}
 
@@ -128,7 +128,7 @@ def every_settings(chapter: str) -> dict[str, int]:
     """The settings of ``chapter``'s full sizes that say every how many epochs something happens (``*_every``)."""
     from utils.settings import SIZES
 
-    return {key: value for key, value in SIZES[chapter]["full"].items() if key.endswith("_every")
+    return {key: value for key, value in SIZES.get(chapter, {}).get("full", {}).items() if key.endswith("_every")
             and isinstance(value, int) and not isinstance(value, bool)}
 
 
@@ -224,7 +224,11 @@ def time_pretrained(notebook: Path, device: str = "cpu", runner: Callable = run_
     or when the run trained a model anyway (the time would be a training time)."""
     from utils.pretrained import manifest
 
-    missing = [name for name in weights_needed(nbformat.read(notebook, as_version=4)) if name not in manifest()]
+    needed = weights_needed(nbformat.read(notebook, as_version=4))
+    if not needed and epoch_settings(Path(notebook).stem):
+        raise ValueError(f"{Path(notebook).name} trains (it has epoch settings) but calls no train_or_load: with "
+                         "COURSE_PRETRAINED=1 it would train anyway, so that time is not measured yet.")
+    missing = [name for name in needed if name not in manifest()]
     if missing:
         raise ValueError(f"{Path(notebook).name}: the book has no published weights for {', '.join(missing)} "
                          "(utils/weights_manifest.json): its time with COURSE_PRETRAINED=1 is not measured yet.")

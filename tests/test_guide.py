@@ -300,6 +300,15 @@ def test_chapters_5_and_6_are_the_estimated_ones_and_have_epoch_settings():
     assert all(timings.epoch_settings(name) for name in timings.ESTIMATED)
 
 
+def test_time_pretrained_refuses_a_chapter_that_trains_without_train_or_load(demo_sizes, tmp_path):
+    path = tmp_path / "09_demo.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("for epoch in range(run.size.epochs):\n    step()")]), path)
+    calls = []
+    with pytest.raises(ValueError, match="calls no train_or_load"):
+        time_pretrained(path, runner=fake_runner({}, calls=calls))
+    assert calls == []  # refused before running anything
+
+
 def test_time_pretrained_refuses_without_published_weights_or_when_the_run_trained(tmp_path, monkeypatch):
     path = tmp_path / "09_demo.ipynb"
     nbformat.write(new_notebook(cells=[new_code_cell(
