@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import re
 import sys
 import tempfile
@@ -29,7 +28,9 @@ try:
     import nbformat
     from nbformat.v4 import new_code_cell
 
-    from coursetools.notebooks import ROOT, is_stub
+    from coursetools.notebooks import ROOT, environment, is_stub, notebook_client
+    from utils.pretrained import PRETRAINED_ENV, WEIGHTS_OUT_ENV
+    from utils.results import RESULTS_ENV
 except ModuleNotFoundError as error:  # the system Python, not the course's environment
     raise SystemExit(
         f"coursetools.timings needs the course's environment ({error.name!r} is not installed in {sys.executable}): "
@@ -39,8 +40,6 @@ except ModuleNotFoundError as error:  # the system Python, not the course's envi
 TIMINGS_FILE = ROOT / "book" / "cpu_timings.json"
 # Chapters whose full run takes hours on a laptop CPU: their CPU time is extrapolated from short runs.
 ESTIMATED = frozenset({"05_cifar10_bottleneck", "06_dcgan_faces"})
-# The environment variables of utils.settings / utils.results / utils.pretrained that a timed run sets itself.
-RESULTS_ENV, WEIGHTS_OUT_ENV, PRETRAINED_ENV = "COURSE_RESULTS_FILE", "COURSE_WEIGHTS_OUT", "COURSE_PRETRAINED"
 LOADED = "Loaded the book's trained weights"
 TRAIN_OR_LOAD = re.compile(r"train_or_load\(\s*\w+\s*,\s*[\"']([^\"']+)[\"']")
 
@@ -157,36 +156,22 @@ def run_copy(notebook: Path, device: str = "cpu", mode: str = "full", overrides:
 
     Nothing of the checkout changes: the copy runs in a temporary folder, no weights are saved (unlike a full run
     of ``coursetools.notebooks``), and the kernel talks over local sockets where it can (no TCP warning)."""
-    from nbclient import NotebookClient
-    from traitlets.config import Config
-
     notebook = Path(notebook)
     nb = nbformat.read(notebook, as_version=4)
     nb.cells = [cell for cell in nb.cells if not is_stub(cell)]
     if overrides:
         nb.cells.insert(0, new_code_cell(sizes_cell(notebook.stem, overrides)))
-    values = {"COURSE_DEVICE": device, "COURSE_MODE": mode, WEIGHTS_OUT_ENV: None,
-              PRETRAINED_ENV: "1" if pretrained else None}
-    before = {key: os.environ.get(key) for key in [*values, RESULTS_ENV]}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "notebooks"
         folder.mkdir()
-        values[RESULTS_ENV] = str(Path(tmp) / "record.json")
-        # IPC sockets need an absolute path: jupyter_client's default is relative to each process's own folder.
-        config = (Config({"KernelManager": {"transport": "ipc", "ip": str(Path(tmp) / "kernel")}})
-                  if os.name != "nt" else Config())
-        try:
-            for key, value in values.items():
-                os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
-            client = NotebookClient(nb, timeout=timeout, kernel_name="python3", config=config,
-                                    resources={"metadata": {"path": str(folder)}})
+        record_file = Path(tmp) / "record.json"
+        values = {"COURSE_DEVICE": device, "COURSE_MODE": mode, WEIGHTS_OUT_ENV: None,
+                  PRETRAINED_ENV: "1" if pretrained else None, RESULTS_ENV: str(record_file)}
+        with environment(**values):
+            client = notebook_client(nb, folder, Path(tmp), timeout)
             started = time.perf_counter()
             client.execute()
             wall_s = time.perf_counter() - started
-        finally:
-            for key, value in before.items():
-                os.environ.pop(key, None) if value is None else os.environ.__setitem__(key, value)
-        record_file = Path(values[RESULTS_ENV])
         record = json.loads(record_file.read_text()) if record_file.exists() else {}
     if "device" not in record:
         raise RuntimeError(f"{notebook.name} never called utils.settings.start_chapter(); it must.")
