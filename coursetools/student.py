@@ -20,8 +20,8 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
-import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,7 +29,15 @@ import nbformat
 from nbformat.v4 import new_markdown_cell
 
 from coursetools.notebooks import CHAPTER_PATTERN as PATTERN
-from coursetools.notebooks import NOTEBOOK_DIR, ROOT, cell_tags, is_stub, normalise_metadata
+from coursetools.notebooks import (
+    NOTEBOOK_DIR,
+    ROOT,
+    cell_tags,
+    environment,
+    is_stub,
+    normalise_metadata,
+    notebook_client,
+)
 from utils.results import RESULTS_ENV
 
 STUDENT_DIR = ROOT / "student"
@@ -206,20 +214,16 @@ def stub_matches_solution(stub: str, solution: str) -> bool:
 def run_edition(chapter: Path, student_dir: Path = STUDENT_DIR, mode: str = "smoke", timeout: int = 300):
     """Run ``chapter``'s student edition top to bottom in ``mode`` (kernel in ``student_dir``), then its code
     solutions in the same kernel; return that notebook, with ``metadata.run`` = {mode, wall_s, error or None}."""
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     edition = nbformat.read(student_path(chapter, student_dir), as_version=4)
     edition.cells += [c for c in nbformat.read(chapter, as_version=4).cells if _is_solution(c, "code")]
-    kernel_env = {k: v for k, v in os.environ.items() if k != RESULTS_ENV}
-    kernel_env["COURSE_MODE"] = mode
-    client = NotebookClient(edition, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(student_dir)}})
     started, error = time.perf_counter(), None
-    try:
-        client.execute(env=kernel_env)
-    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
-        error = f"{type(exc).__name__}: {exc}"
+    with tempfile.TemporaryDirectory() as sockets, environment(COURSE_MODE=mode, **{RESULTS_ENV: None}):
+        try:
+            notebook_client(edition, Path(student_dir), Path(sockets), timeout).execute()
+        except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+            error = f"{type(exc).__name__}: {exc}"
     edition.metadata["run"] = {"mode": mode, "wall_s": round(time.perf_counter() - started, 1), "error": error}
     return edition
 
