@@ -20,7 +20,10 @@ REQUIRED_RESULTS = {
     "04_denoising_autoencoder": {"eights_sigma0.5_psnr_db", "noisy_input_psnr_db"},
     "05_cifar10_bottleneck": {"psnr_db_latent200", "psnr_db_latent1000"},
     "06_dcgan_faces": {"epochs", "train_s", "d_real_mean", "d_fake_mean"},
-    "07_multi_input_networks": {"metric_image_only", "metric_tabular_only", "metric_both", "metric_name"},
+    "07_multi_input_networks": {"metric_name", "metric_tabular_only", "metric_image_only", "metric_both",
+                                "metric_late_fusion", "metric_baseline", "folds", "faces_target",
+                                "faces_acc_annotations_only", "faces_acc_face_only", "faces_acc_both",
+                                "faces_acc_majority"},
 }
 WARNING = re.compile(r"\b\w*Warning\b|^\s*warn", re.MULTILINE)
 

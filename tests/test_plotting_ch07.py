@@ -1,4 +1,4 @@
-"""Tests of the plotting helpers added for chapter 7: a labelled bar chart and a block diagram."""
+"""Tests of the plotting helpers added for chapter 7: bar charts, cross-validation scores, a block diagram."""
 
 import matplotlib
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from matplotlib.patches import FancyBboxPatch
 
-from utils.plotting import _box_edge_point, draw_block_diagram, plot_bars
+from utils.plotting import _box_edge_point, draw_block_diagram, plot_bars, plot_fold_scores
 
 
 def test_plot_bars_draws_labelled_bars_and_reference_levels():
@@ -79,3 +79,30 @@ def test_draw_block_diagram_errors():
     with pytest.raises(ValueError, match="from, to"):
         draw_block_diagram({"a": (0, 0), "b": (2, 0)}, [("a",)])
     plt.close("all")
+
+
+def test_plot_fold_scores_one_panel_per_metric_with_means_spreads_and_folds():
+    scores = {"median APE %": {"baseline": [30.0, 40.0, 50.0], "linear": [15.0, 17.0, 19.0]},
+              "R²": {"baseline": [-0.1, 0.0, 0.1], "linear": [0.7, 0.8, 0.9]}}
+    fig = plot_fold_scores(scores, title="CV")
+    assert len(fig.axes) == 2 and fig._suptitle.get_text() == "CV"
+    first, second = fig.axes
+    assert [b.get_width() for b in first.patches] == pytest.approx([40.0, 17.0])  # means over folds
+    assert [b.get_width() for b in second.patches] == pytest.approx([0.0, 0.8], abs=1e-9)
+    assert [t.get_text() for t in first.get_yticklabels()] == ["baseline", "linear"]
+    assert first.get_xlabel() == "median APE %" and second.get_xlabel() == "R²"
+    assert [t.get_text() for t in first.texts] == ["40", "17"]
+    error_bar = next(c for c in first.containers if isinstance(c, matplotlib.container.ErrorbarContainer))
+    segments = error_bar.lines[2][0].get_segments()  # ± one standard deviation (ddof 1): 10 and 2
+    assert [s[1][0] - s[0][0] for s in segments] == pytest.approx([20.0, 4.0])
+    dots = [line for line in first.lines if line.get_marker() == "."]
+    assert [list(d.get_xdata()) for d in dots] == [[30.0, 40.0, 50.0], [15.0, 17.0, 19.0]]
+    assert first.get_xlim()[1] > 50.0 and second.get_xlim()[0] < -0.1  # room for every fold
+    plt.close(fig)
+
+
+def test_plot_fold_scores_errors():
+    with pytest.raises(ValueError, match="none empty"):
+        plot_fold_scores({})
+    with pytest.raises(ValueError, match="none empty"):
+        plot_fold_scores({"R²": {}})

@@ -443,6 +443,36 @@ def plot_bars(values: Mapping[str, float], ylabel: str = "value", title: str | N
     return fig
 
 
+def plot_fold_scores(scores: Mapping[str, Mapping[str, Sequence[float]]], title: str | None = None,
+                     fmt: str = "{:.3g}") -> plt.Figure:
+    """One panel per metric of ``scores`` (metric -> model -> one value per fold): the mean over the folds as
+    a labelled bar, ± one standard deviation as an error bar, and each fold as a dot (chapter 7)."""
+    if not scores or not all(scores.values()):
+        raise ValueError("plot_fold_scores needs {metric: {model: [value per fold, ...]}}, none empty.")
+    fig, axes = plt.subplots(1, len(scores), squeeze=False, figsize=(4.2 * len(scores), 4.2))
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, (metric, models) in zip(axes[0], scores.items()):
+        values = [np.asarray(v, dtype=float) for v in models.values()]
+        means = [v.mean() for v in values]
+        spreads = [v.std(ddof=1) if len(v) > 1 else 0.0 for v in values]
+        ax.barh(list(models), means, xerr=spreads, color=colors[:len(models)], alpha=0.8, capsize=3)
+        right = max(max(v.max(), m + s) for v, m, s in zip(values, means, spreads))
+        left = min(0.0, *(min(v.min(), m - s) for v, m, s in zip(values, means, spreads)))
+        for i, (v, m) in enumerate(zip(values, means)):
+            ax.plot(v, np.full(len(v), i), "k.", markersize=4)
+            ax.text(right + 0.03 * (right - left), i, fmt.format(m), va="center", fontsize=8)
+        ax.set_xlim(left - 0.02 * (right - left), right + 0.22 * (right - left))
+        ax.invert_yaxis()
+        ax.set_xlabel(metric)
+        ax.grid(axis="x", alpha=0.3)
+    for ax in axes[0][1:]:
+        ax.set_yticklabels([])
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
 def _box_edge_point(centre, toward, half_width: float, half_height: float) -> np.ndarray:
     """Return where the line from a box's ``centre`` to the point ``toward`` leaves the box (chapter 7)."""
     centre, toward = np.asarray(centre, dtype=float), np.asarray(toward, dtype=float)

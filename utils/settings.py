@@ -56,8 +56,10 @@ SIZES: dict[str, dict[str, dict]] = {
                   "calibration_batches": 1, "spectrum_images": 64},
     },
     "07_multi_input_networks": {
-        "full": {"train_images": 60_000, "test_images": 10_000, "epochs": 8, "batch_size": 256},
-        "smoke": {"train_images": 1_024, "test_images": 512, "epochs": 1, "batch_size": 128},
+        "full": {"image_size": 32, "folds": 5, "house_epochs": 15,
+                 "faces": 10_000, "face_epochs": 3, "face_batch": 128},
+        "smoke": {"image_size": 32, "folds": 2, "house_epochs": 1,
+                  "faces": 300, "face_epochs": 1, "face_batch": 128},
     },
 }
 
