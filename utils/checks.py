@@ -399,6 +399,18 @@ def _slerp_reference(a: torch.Tensor, b: torch.Tensor, steps: int) -> torch.Tens
     t = torch.linspace(0, 1, steps).view(-1, *[1] * a.dim())
     return (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)
 
+def check_box_filter(func: Callable, name: str = "box_filter") -> Verdict:
+    """Check ``func(images, k)``: the mean over each pixel's k×k neighbourhood with zero padding, for
+    (B, 1, H, W) images and odd k, computed by exactly one call of ``F.conv2d``, no pooling (chapter 4)."""
+    g = torch.Generator().manual_seed(4)
+    cases = []
+    for k, shape in ((3, (2, 1, 10, 10)), (5, (3, 1, 7, 9)), (1, (1, 1, 4, 6))):
+        images = torch.rand(shape, generator=g)
+        expected = torch.nn.functional.conv2d(images, torch.ones(1, 1, k, k) / k**2, padding=k // 2)
+        cases.append(((images, k), expected))
+    return check_calls(func, cases, name, once="conv2d", forbid=("avg_pool2d", "avg_pool1d"))
+
+
 # Checks added for chapter 5 (keep this line: it marks where they go).
 
 def check_mse_optimum(answer, targets: torch.Tensor, name: str = "image", atol: float = 1e-5) -> Verdict:
