@@ -47,11 +47,13 @@ SEARCHES = {
 # in exactly one of the two).
 CODE_FITS_PAGE = {
     "notebooks/01_transpose_convolution", "notebooks/02_mnist_autoencoder", "notebooks/03_latent_interpolation",
-    "notebooks/04_denoising_autoencoder", "notebooks/07_multi_input_networks",
+    "notebooks/07_multi_input_networks",
 }
 CODE_WIDTH_NOT_YET_COVERED = {
     "notebooks/05_cifar10_bottleneck": "its code is reformatted to 88 columns when it is next re-run on a GPU",
     "notebooks/06_dcgan_faces": "its code is reformatted to 88 columns when it is next re-run on a GPU",
+    "notebooks/04_denoising_autoencoder": "its 88-column rewrite (commit 8fe6154) did not finish its full CPU run "
+                                          "in time; the stored chapter is the earlier one until that run",
 }
 # Headless, and off the network: every host name but 127.0.0.1 fails to resolve, and the browser's own
 # background traffic (updates, sync, safe browsing lists, first-run pages) is switched off.

@@ -37,7 +37,7 @@ SIZES: dict[str, dict[str, dict]] = {
     },
     "04_denoising_autoencoder": {
         "full": {"eights_train_images": 6_000, "eights_test_images": 1_000, "eights_epochs": 15,
-                 "batch_size": 128, "all_train_images": 60_000, "all_test_images": 10_000, "all_epochs": 2},
+                 "batch_size": 128, "all_train_images": 60_000, "all_test_images": 10_000, "all_epochs": 1},
         "smoke": {"eights_train_images": 256, "eights_test_images": 200, "eights_epochs": 1,
                   "batch_size": 128, "all_train_images": 512, "all_test_images": 500, "all_epochs": 1},
     },
