@@ -45,15 +45,16 @@ SEARCHES = {
 # re-run under the 88-column rule. A chapter joins CODE_FITS_PAGE when it is re-run under that rule;
 # until then it is listed, with the reason, in CODE_WIDTH_NOT_YET_COVERED (a test checks every chapter is
 # in exactly one of the two).
-CODE_FITS_PAGE = {
-    "notebooks/01_transpose_convolution", "notebooks/02_mnist_autoencoder", "notebooks/03_latent_interpolation",
-    "notebooks/07_multi_input_networks",
-}
+CODE_FITS_PAGE = {"notebooks/01_transpose_convolution", "notebooks/07_multi_input_networks"}
 CODE_WIDTH_NOT_YET_COVERED = {
     "notebooks/05_cifar10_bottleneck": "its code is reformatted to 88 columns when it is next re-run on a GPU",
     "notebooks/06_dcgan_faces": "its code is reformatted to 88 columns when it is next re-run on a GPU",
     "notebooks/04_denoising_autoencoder": "its 88-column rewrite (commit 8fe6154) did not finish its full CPU run "
                                           "in time; the stored chapter is the earlier one until that run",
+    "notebooks/02_mnist_autoencoder": "its 88-column rewrite (commit 0e37407) did not finish its full CPU run "
+                                      "in time; the stored chapter is the earlier one until that run",
+    "notebooks/03_latent_interpolation": "its rewrite (commit 0e37407) waits for chapter 2's full run; the "
+                                         "stored chapter is the earlier one until then",
 }
 # Headless, and off the network: every host name but 127.0.0.1 fails to resolve, and the browser's own
 # background traffic (updates, sync, safe browsing lists, first-run pages) is switched off.
