@@ -150,3 +150,15 @@ def test_every_stub_is_its_solution_with_holes(notebook):
             solution = nb.cells[i + 1].source
             assert stub_matches_solution(cell.source, solution), (
                 f"{path.name} cell {i}: the stub is not its solution with holes:\n{cell.source}\n---\n{solution}")
+
+
+def test_a_key_glued_twice_has_the_same_value_both_times(notebook):
+    """The book ignores myst-nb's duplicate-glue warning (book/_ext/course_pages.py): only safe when equal."""
+    path, nb = notebook
+    seen = {}
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                value = dict(output.get("data", {}))
+                assert seen.setdefault(name, value) == value, f"{path.name}: glue key {name!r} has two values"

@@ -183,6 +183,24 @@ def copy_mathjax(app, exception):
         shutil.copytree(source / part, target / part, dirs_exist_ok=True)
 
 
+DUPLICATE_GLUE = re.compile(r"^glue key '[^']+' duplicate")
+
+
+def _not_a_duplicate_glue(record) -> bool:
+    """Logging filter: drop myst-nb's "glue key ... duplicate" warning. A chapter's record_results glues each
+    headline result, and a chapter may glue the same number again for its prose; the tests check that a key
+    glued twice has the same value both times (tests/test_notebooks.py), so the warning says nothing."""
+    return not DUPLICATE_GLUE.match(str(record.msg))
+
+
+def allow_repeated_glue(app, config) -> None:
+    """Put the filter first on every handler of Sphinx's logger (before -W turns warnings into errors)."""
+    import logging
+
+    for handler in logging.getLogger("sphinx").handlers:
+        handler.filters.insert(0, _not_a_duplicate_glue)
+
+
 def setup(app):
     """Register the hooks above, the course stylesheet and plotly.js with Sphinx."""
     app.add_js_file("plotly.min.js", priority=200)
@@ -193,6 +211,7 @@ def setup(app):
     app.connect("html-page-context", add_badges)
     app.connect("html-page-context", drop_duplicate_inline_scripts, priority=900)
     app.connect("config-inited", check_mathjax)
+    app.connect("config-inited", allow_repeated_glue)
     app.connect("build-finished", copy_plotly)
     app.connect("build-finished", copy_mathjax)
     static = Path(__file__).parent / "static"
