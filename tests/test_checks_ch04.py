@@ -1,5 +1,6 @@
 """Chapter 4's exercise checks accept the right answers and reject the plausible wrong ones."""
 
+import subprocess
 from pathlib import Path
 
 import nbformat
@@ -11,7 +12,29 @@ from torch import nn
 from coursetools.notebooks import cell_tags
 from utils.checks import check_box_filter, check_number
 
-NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "04_denoising_autoencoder.ipynb"
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOK = ROOT / "notebooks" / "04_denoising_autoencoder.ipynb"
+# The rewrite of chapter 4 these tests were written for (commit 8fe6154) did not finish its full CPU run in
+# the session that wrote it; the stored chapter is still the earlier one. Until it is re-run, the tests read
+# the rewrite from git; once the stored chapter is the rewrite, PENDING_REWRITE must go (a test checks it).
+PENDING_REWRITE = "8fe6154"
+
+
+def read_chapter():
+    """The chapter these tests check: the stored one, or its rewrite from git while that is pending."""
+    if not PENDING_REWRITE:
+        return nbformat.read(NOTEBOOK, as_version=4)
+    shown = subprocess.run(["git", "show", f"{PENDING_REWRITE}:notebooks/{NOTEBOOK.name}"], cwd=ROOT,
+                           capture_output=True, text=True)
+    if shown.returncode != 0:
+        pytest.skip(f"the pending rewrite of chapter 4 needs the git history ({shown.stderr.strip()[:80]})")
+    return nbformat.reads(shown.stdout, as_version=4)
+
+
+def test_the_pending_rewrite_is_not_yet_the_stored_chapter():
+    stored = nbformat.read(NOTEBOOK, as_version=4)
+    assert not PENDING_REWRITE or not any("check_box_filter" in c.source for c in stored.cells), (
+        "chapter 4 is re-run: empty PENDING_REWRITE")
 
 
 def verdict(capsys):
@@ -57,14 +80,14 @@ def test_check_box_filter_unanswered(capsys):
 def notebook_models():
     """Run the notebook's cells that define SeedDAE, conv_bn and DenoisingAE; return their names."""
     namespace = {"torch": torch, "nn": nn}
-    for cell in nbformat.read(NOTEBOOK, as_version=4).cells:
+    for cell in read_chapter().cells:
         if cell.cell_type == "code" and ("class SeedDAE" in cell.source or "class DenoisingAE" in cell.source):
             exec(cell.source, namespace)
     return namespace["SeedDAE"], namespace["DenoisingAE"]
 
 
 def exercise_cells():
-    cells = nbformat.read(NOTEBOOK, as_version=4).cells
+    cells = read_chapter().cells
     start = next(i for i, c in enumerate(cells) if c.source.startswith("### Exercise 4.1"))
     return [c for c in cells[start + 1:start + 3] if c.cell_type == "code"]
 
