@@ -162,3 +162,18 @@ def test_a_key_glued_twice_has_the_same_value_both_times(notebook):
             if name:
                 value = dict(output.get("data", {}))
                 assert seen.setdefault(name, value) == value, f"{path.name}: glue key {name!r} has two values"
+
+
+# Chapters whose stored code still sets cuDNN's autotuner itself; they move to start_chapter(benchmark=...)
+# in their next full GPU run (their code cannot change without one).
+SETS_CUDNN_BENCHMARK_ITSELF = {"05_cifar10_bottleneck", "06_dcgan_faces"}
+CUDNN_BENCHMARK = re.compile(r"cudnn\.benchmark\s*=")
+
+
+def test_cudnn_benchmark_is_set_only_by_start_chapter(notebook):
+    path, nb = notebook
+    sets = any(CUDNN_BENCHMARK.search(c.source) for c in nb.cells if c.cell_type == "code")
+    if path.stem in SETS_CUDNN_BENCHMARK_ITSELF:
+        assert sets, f"{path.stem} no longer sets cudnn.benchmark: drop it from SETS_CUDNN_BENCHMARK_ITSELF"
+    else:
+        assert not sets, f"{path.name} sets cudnn.benchmark itself: use start_chapter(..., benchmark=True)"

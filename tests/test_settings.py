@@ -2,7 +2,9 @@
 
 import io
 import json
+import random
 
+import numpy as np
 import pytest
 import torch
 
@@ -117,11 +119,34 @@ def test_which_gpus_this_torch_can_run_on(clean_env, capability, arches, runs):
     assert (settings.cuda_unsupported() is None) == runs
 
 
-def test_seeding_makes_random_numbers_repeat():
+def draws() -> tuple:
+    """One draw from each generator a chapter uses: Python's, NumPy's and torch's."""
+    return random.random(), np.random.rand(3).tolist(), torch.rand(4).tolist()
+
+
+def test_seeding_makes_python_numpy_and_torch_repeat():
     seed_everything(3)
-    first = torch.rand(4)
+    first = draws()
     seed_everything(3)
-    assert torch.equal(first, torch.rand(4))
+    again = draws()
+    for name, a, b in zip(("random", "numpy", "torch"), first, again):
+        assert a == b, f"{name} did not repeat after seed_everything"
+    seed_everything(4)
+    for name, a, b in zip(("random", "numpy", "torch"), first, draws()):
+        assert a != b, f"{name} ignored the seed"
+
+
+@pytest.mark.parametrize("benchmark", [False, True])
+def test_start_chapter_sets_cudnn_benchmark_off_by_default(clean_env, tmp_path, benchmark):
+    clean_env.setenv("COURSE_RESULTS_FILE", str(tmp_path / "record.json"))
+    clean_env.setenv("COURSE_MODE", "smoke")
+    clean_env.setenv("COURSE_DEVICE", "cpu")
+    clean_env.setattr(torch.backends.cudnn, "benchmark", not benchmark)
+    if benchmark:
+        start_chapter("02_mnist_autoencoder", benchmark=True)
+    else:
+        start_chapter("02_mnist_autoencoder")
+    assert torch.backends.cudnn.benchmark is benchmark
 
 
 def test_start_chapter_prints_once_and_records_mode_and_device(clean_env, tmp_path, capsys):

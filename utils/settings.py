@@ -37,7 +37,7 @@ SIZES: dict[str, dict[str, dict]] = {
     },
     "04_denoising_autoencoder": {
         "full": {"eights_train_images": 6_000, "eights_test_images": 1_000, "eights_epochs": 15,
-                 "batch_size": 128, "all_train_images": 60_000, "all_test_images": 10_000, "all_epochs": 1},
+                 "batch_size": 128, "all_train_images": 60_000, "all_test_images": 10_000, "all_epochs": 2},
         "smoke": {"eights_train_images": 256, "eights_test_images": 200, "eights_epochs": 1,
                   "batch_size": 128, "all_train_images": 512, "all_test_images": 500, "all_epochs": 1},
     },
@@ -159,11 +159,16 @@ def library_versions() -> dict[str, str]:
             "torchvision": torchvision.__version__}
 
 
-def start_chapter(chapter: str, seed: int = 0) -> SimpleNamespace:
-    """Seed, pick the device and print the mode and device once; return ``mode, device, size``."""
+def start_chapter(chapter: str, seed: int = 0, benchmark: bool = False) -> SimpleNamespace:
+    """Seed, pick the device and print the mode and device once; return ``mode, device, size``.
+
+    cuDNN's autotuner (``torch.backends.cudnn.benchmark``) is set here and nowhere else: off by default,
+    because the kernels it picks can differ between runs and so change the numbers; ``benchmark=True`` turns
+    it on for speed (a chapter that does so says why)."""
     mode = get_mode()
     device = get_device()
     seed_everything(seed)
+    torch.backends.cudnn.benchmark = benchmark
     if device.type == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = True
         torch.backends.cudnn.allow_tf32 = True
