@@ -3,49 +3,23 @@
 import ast
 import inspect
 import math
-import subprocess
-from pathlib import Path
 
 import nbformat
 import pytest
 import torch
 import torch.nn.functional as F
+from conftest import ROOT
 from torch import nn
 
 from utils import autoencoders
 from utils.autoencoders import ConvAutoencoder, fit, he_init, reconstruct, terms_per_output, train_one_epoch
 
-ROOT = Path(__file__).resolve().parents[1]
 MARKER = "# Saved in utils/autoencoders.py"
 
 
-# Chapters 2 and 3 as rewritten around utils.autoencoders (commit 0e37407) did not finish their full CPU runs
-# in the session that wrote them, so the stored chapters are still the earlier ones. Until they are re-run,
-# these tests read the rewrite from the git history; once a stored chapter is the rewrite, PENDING_REWRITE
-# must be emptied (a test checks it).
-PENDING_REWRITE = {"02_mnist_autoencoder": "0e37407", "03_latent_interpolation": "0e37407"}
-
-
-def _notebook(stem):
-    """The chapter to compare with: the stored one, or its rewrite from git while that is pending."""
-    if stem not in PENDING_REWRITE:
-        return nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
-    shown = subprocess.run(["git", "show", f"{PENDING_REWRITE[stem]}:notebooks/{stem}.ipynb"], cwd=ROOT,
-                           capture_output=True, text=True)
-    if shown.returncode != 0:
-        pytest.skip(f"the pending rewrite of {stem} needs the git history ({shown.stderr.strip()[:80]})")
-    return nbformat.reads(shown.stdout, as_version=4)
-
-
 def _code_cells(stem):
-    return [cell.source for cell in _notebook(stem).cells if cell.cell_type == "code"]
-
-
-@pytest.mark.parametrize("stem", sorted(PENDING_REWRITE))
-def test_a_pending_rewrite_is_not_yet_the_stored_chapter(stem):
-    stored = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
-    assert not any(MARKER in cell.source or "from utils.autoencoders import" in cell.source
-                   for cell in stored.cells), f"{stem} is re-run: remove it from PENDING_REWRITE"
+    nb = nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4)
+    return [cell.source for cell in nb.cells if cell.cell_type == "code"]
 
 
 def _saved_cells():
