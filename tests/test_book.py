@@ -2,6 +2,7 @@
 
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 import nbformat
@@ -22,10 +23,48 @@ def built():
     return HTML
 
 
+PLAIN_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"'})
+
+
+def source_markdown(page: str) -> str:
+    """The markdown of a page's source: the .md file, or a notebook's markdown cells."""
+    path = ROOT / f"{page}.md"
+    if path.exists():
+        return path.read_text()
+    nb = nbformat.read(ROOT / f"{page}.ipynb", as_version=4)
+    return "\n\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+
+
+def plain_text(html_fragment: str) -> str:
+    """Text of an HTML fragment with tags removed, white space collapsed and typographic quotes made plain."""
+    text = unescape(re.sub(r"<[^>]+>", " ", html_fragment)).translate(PLAIN_QUOTES)
+    return " ".join(text.split())
+
+
+def first_plain_line(markdown: str, words: int = 6) -> str | None:
+    """The first ``words`` words of the first prose line with no markup that HTML would change."""
+    for line in markdown.splitlines():
+        if not line.startswith("#") and len(line.split()) >= words and not re.search(r"[`$*_\[\]{}<>|\\:]", line):
+            return " ".join(line.split()[:words])
+    return None
+
+
 @pytest.mark.parametrize("page", PAGES)
-def test_every_toc_entry_has_an_html_page(built, page):
+def test_every_toc_entry_is_a_page_with_its_title_and_its_content(built, page):
     html = (built / f"{page}.html").read_text()
-    assert "<h1" in html and "Traceback" not in html
+    assert "Traceback" not in html
+    heading = re.search(r"^# (.+)$", source_markdown(page), re.MULTILINE).group(1).strip()
+    title = plain_text(re.search(r"<title>(.*?)</title>", html, re.DOTALL).group(1))
+    assert title == f"{heading} — {CONFIG['title']}", page
+    article = re.search(r'<article class="bd-article">(.*?)</article>', html, re.DOTALL)
+    assert article, f"{page} has no main article"
+    text = plain_text(article.group(1))
+    assert text.startswith(heading), f"{page}: the article does not start with its heading {heading!r}"
+    line = first_plain_line(source_markdown(page))
+    if line:
+        assert line in text, f"{page}: {line!r} from the source is missing from the page"
+    else:
+        assert len(text) > 500, f"{page}: the page has almost no content"
 
 
 def test_chapter_pages_have_colab_and_kaggle_links_from_the_config(built):
