@@ -1,4 +1,4 @@
-"""utils.plotting helpers added for chapter 4 (denoising autoencoder)."""
+"""utils.plotting.animation: the frames an animation plays, and its controls."""
 
 import re
 
@@ -6,13 +6,22 @@ import matplotlib.pyplot as plt
 import pytest
 import torch
 
-from utils.plotting import animate_rows
+from utils.plotting.animation import animate, animate_rows
+
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+
+def test_animate_embeds_every_frame():
+    frames = [torch.full((1, 6, 6), v) for v in (0.0, 0.5, 1.0)]
+    html = animate(frames, titles=["a", "b", "c"], interval_ms=100).data
+    assert html.count("data:image/png;base64") == 3 and "anim" in html
+    grid_frames = [torch.rand(4, 3, 6, 6), torch.rand(4, 3, 6, 6)]
+    assert animate(grid_frames).data.count("data:image/png;base64") == 2
+    with pytest.raises(ValueError, match="at least one frame"):
+        animate([])
+    with pytest.raises(ValueError, match="2 titles for 3 frames"):
+        animate(frames, titles=["a", "b"])
 
 
 def frame(value, cols=4, names=("noisy", "denoised", "clean")):
