@@ -9,7 +9,6 @@ from utils.plotting.charts import plot_bars, plot_bottleneck_sweep, plot_curves,
 pytestmark = pytest.mark.usefixtures("close_figures")
 
 
-
 def test_plot_curves_plots_each_curve_with_labels():
     fig = plot_curves({"train": [3, 2, 1], "validation": [4, 3, 2.5]}, ylabel="MSE", title="loss", logy=True)
     ax = fig.axes[0]

@@ -19,7 +19,6 @@ from utils.plotting.images import (
 pytestmark = pytest.mark.usefixtures("close_figures")
 
 
-
 def test_to_unit_range_shapes_and_ranges():
     assert to_unit_range(torch.zeros(28, 28)).shape == (1, 1, 28, 28)
     assert to_unit_range(torch.zeros(3, 8, 8)).shape == (1, 3, 8, 8)
