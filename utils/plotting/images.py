@@ -15,7 +15,6 @@ import torch
 GREY = "gray"
 
 
-
 def to_unit_range(images, value_range: tuple[float, float] | None = None) -> torch.Tensor:
     """Return ``images`` as a float (N, C, H, W) tensor in [0, 1]; [-1, 1] input is detected or given.
 
