@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository root and a headless matplotlib."""
+"""Shared fixtures: the repository root, a headless matplotlib that tests close after them, and the checks' verdicts."""
 
 import os
 from pathlib import Path
@@ -38,3 +38,18 @@ def pytest_collection_modifyitems(config, items):
         moved = {id(item) for item in runs}
         items[:] = [item for item in items if id(item) not in moved] + runs
         runs[0].module.start_student_runs(sorted({item.callspec.params["student_run"] for item in runs}))
+
+
+@pytest.fixture
+def close_figures():
+    """Close every matplotlib figure after the test (a test file asks for it with ``pytest.mark.usefixtures``)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
+@pytest.fixture
+def verdict(capsys):
+    """``verdict()``: what the checks printed since the last call, stripped (e.g. ``"✅ y: correct."``)."""
+    return lambda: capsys.readouterr().out.strip()

@@ -1,17 +1,16 @@
 """book/_ext/course_pages.py, the book's Sphinx extension, function by function (no book build needed)."""
 
 import importlib.util
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from conftest import ROOT
 from docutils import nodes
 from docutils.frontend import get_default_settings
 from docutils.parsers.rst import Parser
 from docutils.utils import new_document
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parents[1]
 _spec = importlib.util.spec_from_file_location("course_pages", ROOT / "book" / "_ext" / "course_pages.py")
 course_pages = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(course_pages)

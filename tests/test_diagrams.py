@@ -1,17 +1,15 @@
-"""utils.diagrams: annotated number grids and animation frames (chapter 1)."""
+"""utils.diagrams: annotated number grids and animation frames (chapter 1), block diagrams (chapter 7)."""
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import torch
+from matplotlib.patches import FancyBboxPatch
 
-from utils.diagrams import draw_grid, figure_to_array, frames_over, show_grids
+from utils.diagrams import _box_edge_point, draw_block_diagram, draw_grid, figure_to_array, frames_over, show_grids
 
-
-@pytest.fixture(autouse=True)
-def close_figures():
-    yield
-    plt.close("all")
+pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def test_draw_grid_writes_every_value_and_skips_nan():
@@ -45,3 +43,41 @@ def test_figure_to_array_and_frames():
     assert len(frames) == 2 and frames[0].shape == frames[1].shape and not np.array_equal(frames[0], frames[1])
     with pytest.raises(ValueError, match="at least one frame"):
         frames_over([])
+
+
+def test_box_edge_point_leaves_through_the_right_side():
+    assert _box_edge_point((0, 0), (10, 0), 1.0, 0.5) == pytest.approx([1.0, 0.0])
+    assert _box_edge_point((0, 0), (0, -4), 1.0, 0.5) == pytest.approx([0.0, -0.5])
+    assert _box_edge_point((1, 1), (3, 2), 1.0, 0.4) == pytest.approx([1.8, 1.4])  # top edge first
+    with pytest.raises(ValueError, match="same point"):
+        _box_edge_point((1, 2), (1, 2), 1.0, 1.0)
+
+
+def test_draw_block_diagram_boxes_texts_and_arrows():
+    blocks = {"image": (0, 1), "table": (0, 0, "table\n(B, 10)"), "cat": (3, 0.5)}
+    fig = draw_block_diagram(blocks, [("image", "cat", "(B, 32)"), ("table", "cat")], title="Fusion",
+                             colors={"cat": "orange"}, box_size=(2.0, 0.6))
+    ax = fig.axes[0]
+    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    assert len(boxes) == 3
+    assert boxes[2].get_facecolor()[:3] == pytest.approx(matplotlib.colors.to_rgb("orange"))
+    annotations = [t for t in ax.texts if isinstance(t, matplotlib.text.Annotation)]
+    plain = [t.get_text() for t in ax.texts if not isinstance(t, matplotlib.text.Annotation)]
+    assert plain == ["image", "table\n(B, 10)", "cat"]
+    assert [a.get_text() for a in annotations] == ["", "(B, 32)", ""]  # arrow, its label, arrow
+    start, end = np.array(annotations[0].xyann), np.array(annotations[0].xy)
+    assert start == pytest.approx([1.0, 1.0 - 1.0 / 6]) and end == pytest.approx([2.0, 0.5 + 1.0 / 6])
+    assert not ax.axison and ax.get_title() == "Fusion"
+    plt.close(fig)
+
+
+def test_draw_block_diagram_errors():
+    with pytest.raises(ValueError, match="at least one block"):
+        draw_block_diagram({}, [])
+    with pytest.raises(ValueError, match="must be \\(x, y\\) or"):
+        draw_block_diagram({"a": (0,)}, [])
+    with pytest.raises(ValueError, match="among \\['a', 'b'\\]"):
+        draw_block_diagram({"a": (0, 0), "b": (2, 0)}, [("a", "c")])
+    with pytest.raises(ValueError, match="from, to"):
+        draw_block_diagram({"a": (0, 0), "b": (2, 0)}, [("a",)])
+    plt.close("all")

@@ -18,8 +18,8 @@ import venv
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 KEPT = ("torch", "torchvision", "numpy")
 WHERE = "import json, {names}; print(json.dumps({{n: [m.__version__, m.__file__] for n, m in (({pairs}))}}))"
 

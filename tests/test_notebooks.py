@@ -1,11 +1,11 @@
 """The chapters as committed: stored outputs from a full run of this very code, clean, and well formed."""
 
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
 import yaml
+from conftest import ROOT
 
 from coursetools.guide import DIFFICULTY
 from coursetools.notebooks import SETUP_CELL, SETUP_TAG, cell_tags, code_sha256
@@ -13,7 +13,6 @@ from coursetools.student import stub_matches_solution
 from utils.release import REPOSITORY, TAG
 from utils.settings import SIZES
 
-ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 REQUIRED_RESULTS = {
     "02_mnist_autoencoder": {"test_psnr_db"},

@@ -5,11 +5,10 @@ import subprocess
 import sys
 import sysconfig
 import venv
-from pathlib import Path
+
+from conftest import ROOT
 
 from coursetools.notebooks import SETUP_CELL
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_setup_cell_does_nothing_where_the_course_is_installed():

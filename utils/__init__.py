@@ -4,4 +4,8 @@ The lessons themselves (models, losses, training loops) live in the notebooks; t
 holds only what is not the lesson.
 """
 
-__all__ = ["settings", "data", "plotting", "checks"]
+__all__ = [
+    "settings", "data", "plotting", "checks",  # what every chapter imports
+    "autoencoders", "celeba", "diagrams", "downloads", "explorer_templates", "explorers", "houses", "metrics",
+    "pretrained", "release", "results",
+]

@@ -1,30 +1,15 @@
-"""Tests of the exercise checks added for chapters 2 and 3 (output_padding, low-rank error, slerp)."""
+"""utils.checks.autoencoders: the low-rank (PCA) error, the number of components, slerp, the least-MSE image."""
 
 import pytest
 import torch
 
-from utils.checks import check_low_rank_mse, check_output_padding, check_pca_components, check_slerp
-
-
-def right_output_padding(h_in, h_out, kernel, stride, padding):
-    output_padding = h_out - ((h_in - 1) * stride - 2 * padding + kernel)
-    return output_padding if 0 <= output_padding < stride else None
-
-
-def test_check_output_padding_accepts_the_rule(capsys):
-    assert check_output_padding(right_output_padding)
-    assert "✅ right_output_padding: correct." in capsys.readouterr().out
-
-
-def test_check_output_padding_rejects_wrong_and_missing_answers(capsys):
-    forgets_impossible = lambda h_in, h_out, k, s, p: h_out - ((h_in - 1) * s - 2 * p + k)
-    assert not check_output_padding(forgets_impossible, name="op")
-    assert "❌ op: op(7, 15, 3, 2, 1) returned 2" in capsys.readouterr().out
-    def stub(h_in, h_out, kernel, stride, padding): ...
-    assert not check_output_padding(stub)
-    assert "no answer yet" in capsys.readouterr().out
-    assert not check_output_padding(...)
-    assert "no answer yet" in capsys.readouterr().out
+from utils.checks.autoencoders import (
+    _slerp_reference,
+    check_low_rank_mse,
+    check_mse_optimum,
+    check_pca_components,
+    check_slerp,
+)
 
 
 def _data():
@@ -76,6 +61,8 @@ def test_check_slerp_keeps_the_norm_of_unit_vectors():
     a, b = torch.tensor([1.0, 0.0]), torch.tensor([0.0, 1.0])
     path = right_slerp(a, b, 5)
     assert torch.allclose(path.norm(dim=1), torch.ones(5))  # the reference behaves as a slerp should
+    checked = _slerp_reference(a, b, 5)  # and so does the one check_slerp compares answers with
+    assert torch.allclose(checked.norm(dim=1), torch.ones(5)) and torch.allclose(checked, path, atol=1e-6)
 
 
 @pytest.mark.parametrize(("func", "message"), [
@@ -153,3 +140,32 @@ def test_check_pca_components_without_an_answer_or_with_a_float(capsys):
     assert "no answer yet" in capsys.readouterr().out
     assert not check_pca_components(7.5, train, test, 20.0)
     assert "whole number" in capsys.readouterr().out
+
+
+def _targets():
+    return torch.arange(2 * 3 * 4 * 4, dtype=torch.float32).reshape(2, 3, 4, 4) / 100
+
+
+def test_check_mse_optimum_accepts_the_optimum(capsys):
+    targets = _targets()
+    assert check_mse_optimum(targets.mean(0), targets)
+    assert "✅ image: correct." in capsys.readouterr().out
+
+
+def test_check_mse_optimum_says_how_far_off_an_answer_is(capsys):
+    targets = _targets()
+    assert not check_mse_optimum(targets[0], targets)
+    out = capsys.readouterr().out
+    assert "above the smallest possible" in out and "❌" in out
+
+
+def test_check_mse_optimum_rejects_missing_and_malformed_answers(capsys):
+    targets = _targets()
+    assert not check_mse_optimum(..., targets)
+    assert "no answer yet" in capsys.readouterr().out
+    assert not check_mse_optimum(None, targets)
+    assert "no answer yet" in capsys.readouterr().out
+    assert not check_mse_optimum([[0.0]], targets)
+    assert "expected a torch.Tensor" in capsys.readouterr().out
+    assert not check_mse_optimum(targets, targets, name="blur")
+    assert "blur: wrong shape (2, 3, 4, 4)" in capsys.readouterr().out
