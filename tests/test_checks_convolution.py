@@ -4,7 +4,6 @@ Also chapter 4's exercise 4.1 (the code size of a convolutional encoder, checked
 """
 
 import itertools
-import subprocess
 
 import nbformat
 import pytest
@@ -184,27 +183,11 @@ def test_check_layer_sizes_for_convolutions(verdict):
 # Chapter 4: the box filter and exercise 4.1, checked against the chapter's cells.
 
 NOTEBOOK = ROOT / "notebooks" / "04_denoising_autoencoder.ipynb"
-# The rewrite of chapter 4 these tests were written for (commit 8fe6154) did not finish its full CPU run in
-# the session that wrote it; the stored chapter is still the earlier one. Until it is re-run, the tests read
-# the rewrite from git; once the stored chapter is the rewrite, PENDING_REWRITE must go (a test checks it).
-PENDING_REWRITE = "8fe6154"
 
 
 def read_chapter():
-    """The chapter these tests check: the stored one, or its rewrite from git while that is pending."""
-    if not PENDING_REWRITE:
-        return nbformat.read(NOTEBOOK, as_version=4)
-    shown = subprocess.run(["git", "show", f"{PENDING_REWRITE}:notebooks/{NOTEBOOK.name}"], cwd=ROOT,
-                           capture_output=True, text=True)
-    if shown.returncode != 0:
-        pytest.skip(f"the pending rewrite of chapter 4 needs the git history ({shown.stderr.strip()[:80]})")
-    return nbformat.reads(shown.stdout, as_version=4)
-
-
-def test_the_pending_rewrite_is_not_yet_the_stored_chapter():
-    stored = nbformat.read(NOTEBOOK, as_version=4)
-    assert not PENDING_REWRITE or not any("check_box_filter" in c.source for c in stored.cells), (
-        "chapter 4 is re-run: empty PENDING_REWRITE")
+    """Chapter 4 as stored: the tests below check its cells."""
+    return nbformat.read(NOTEBOOK, as_version=4)
 
 
 def box_filter(images, k):
