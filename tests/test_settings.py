@@ -1,6 +1,5 @@
-"""utils.settings: mode, sizes, device, seeding, recorded results and the progress bar."""
+"""utils.settings: mode, sizes, device and seeding."""
 
-import io
 import json
 import random
 
@@ -14,7 +13,6 @@ from utils.settings import (
     chapter_sizes,
     get_device,
     get_mode,
-    progress,
     seed_everything,
     start_chapter,
 )
@@ -163,10 +161,3 @@ def test_start_chapter_prints_once_and_records_mode_and_device(clean_env, tmp_pa
     assert stored == {"mode": "smoke", "device": settings.describe_device(run.device),
                       "versions": settings.library_versions()}
     assert stored["versions"]["torch"] == torch.__version__
-
-
-def test_progress_writes_a_text_bar_that_ends_complete():
-    stream = io.StringIO()
-    assert list(progress(range(3), desc="training", file=stream)) == [0, 1, 2]
-    final = stream.getvalue().split("\r")[-1]
-    assert "training" in final and "100%" in final and "3/3" in final

@@ -7,5 +7,5 @@ holds only what is not the lesson.
 __all__ = [
     "settings", "data", "plotting", "checks",  # what every chapter imports
     "autoencoders", "celeba", "diagrams", "downloads", "explorer_templates", "explorers", "houses", "metrics",
-    "pretrained", "release", "results",
+    "pretrained", "progress", "release", "results",
 ]

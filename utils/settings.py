@@ -1,6 +1,7 @@
-"""Run settings: the mode (full or smoke), the per-mode sizes, the device, seeding, and results.
+"""Run settings: the mode (full or smoke), the per-mode sizes, the device and seeding.
 
-Every notebook starts with ``run = start_chapter("NN_name")`` and ends with ``record_results(...)``.
+Every notebook starts with ``run = start_chapter("NN_name")`` and ends with ``record_results(...)``
+(from utils.results; re-exported here with ``progress`` from utils.progress, as the chapters import them).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from types import SimpleNamespace
 import numpy as np
 import torch
 
+from utils.progress import progress  # noqa: F401 (re-exported: the chapters import it from here)
 from utils.results import RESULTS_ENV, record_results, write_record  # noqa: F401 (re-exported)
 
 MODES = ("full", "smoke")
@@ -177,13 +179,3 @@ def start_chapter(chapter: str, seed: int = 0, benchmark: bool = False) -> Simpl
     write_record({"mode": mode, "device": describe_device(device), "versions": library_versions()})
     return SimpleNamespace(chapter=chapter, mode=mode, device=device, size=size, seed=seed)
 
-
-def progress(iterable=None, **kwargs):
-    """Return a text progress bar (tqdm) that updates in place on Colab and reads well in the book."""
-    import sys
-
-    from tqdm.std import tqdm
-
-    options = {"file": sys.stdout, "ncols": 100, "mininterval": 1.0, "ascii": False, "leave": True}
-    options.update(kwargs)
-    return tqdm(iterable, **options)
