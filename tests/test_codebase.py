@@ -4,6 +4,7 @@ and every name a chapter imports from ``utils`` still importable from the module
 import ast
 import importlib
 import json
+import re
 
 import pytest
 from conftest import ROOT
@@ -81,3 +82,13 @@ def test_the_stable_packages_export_the_themed_modules_objects():
     assert (checks.PASS, checks.FAIL, checks.PENDING, checks.NO_ANSWER) == ("✅", "❌", "⏳", "no answer yet")
     for package in (checks, plotting):
         assert all(hasattr(package, name) for name in package.__all__)
+
+
+def test_the_readme_layout_names_every_utils_module_and_no_other():
+    readme = (ROOT / "README.md").read_text()
+    layout = readme.split("## Layout", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`(\w+)`", layout.split("- `utils/`", 1)[1].split("- `coursetools/`", 1)[0]))
+    modules = {p.stem for p in (ROOT / "utils").rglob("*.py") if p.stem != "__init__"}
+    packages = {p.parent.name for p in (ROOT / "utils").rglob("__init__.py") if p.parent.name != "utils"}
+    assert modules | packages <= named, f"README's layout misses {sorted(modules | packages - named)}"
+    assert named - {"utils"} <= modules | packages, f"README's layout names {sorted(named - modules - packages)}"
