@@ -176,3 +176,14 @@ def test_cudnn_benchmark_is_set_only_by_start_chapter(notebook):
         assert sets, f"{path.stem} no longer sets cudnn.benchmark: drop it from SETS_CUDNN_BENCHMARK_ITSELF"
     else:
         assert not sets, f"{path.name} sets cudnn.benchmark itself: use start_chapter(..., benchmark=True)"
+
+
+GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+)")
+
+
+def test_every_glue_key_the_prose_uses_is_glued_by_the_chapter(notebook):
+    path, nb = notebook
+    glued = {output.get("metadata", {}).get("scrapbook", {}).get("name")
+             for cell in nb.cells for output in cell.get("outputs", [])}
+    used = set(GLUE_ROLE.findall("\n".join(c.source for c in nb.cells if c.cell_type == "markdown")))
+    assert used <= glued, f"{path.name}: the prose uses glue keys no cell glues: {sorted(used - glued)}"
