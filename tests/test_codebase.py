@@ -92,3 +92,12 @@ def test_the_readme_layout_names_every_utils_module_and_no_other():
     packages = {p.parent.name for p in (ROOT / "utils").rglob("__init__.py") if p.parent.name != "utils"}
     assert modules | packages <= named, f"README's layout misses {sorted(modules | packages - named)}"
     assert named - {"utils"} <= modules | packages, f"README's layout names {sorted(named - modules - packages)}"
+
+
+MAX_MODULE_LINES = 280  # "about 250": a module grows past it only by taking on a second theme
+
+
+def test_no_utils_module_is_much_longer_than_250_lines():
+    long = {str(p.relative_to(ROOT)): n for p in (ROOT / "utils").rglob("*.py")
+            if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES}
+    assert not long, f"split these by theme: {long}"

@@ -9,7 +9,7 @@ import torch
 from PIL import Image
 from torch.utils.data import TensorDataset
 
-from utils import celeba, data, downloads
+from utils import celeba, celeba_attributes, data, downloads
 from utils import houses as houses_module
 from utils.data import (
     DataNotFoundError,
@@ -187,33 +187,34 @@ def test_face_attributes_from_the_mirror_line_up_with_the_faces(mirror, clean_en
 def test_attribute_files_that_are_not_celeba_are_refused(tmp_path):
     names = [f"a{i}" for i in range(40)]
     text = "2\n" + " ".join(names) + "\n000001.jpg " + " ".join(["1"] * 40) + "\n"
-    parsed_names, rows = celeba.parse_attributes(text)
-    assert parsed_names == names and celeba.attribute_values(rows, ["000001.jpg"]).sum() == 40
+    parsed_names, rows = celeba_attributes.parse_attributes(text)
+    assert parsed_names == names and celeba_attributes.attribute_values(rows, ["000001.jpg"]).sum() == 40
     with pytest.raises(DataNotFoundError, match="No annotation for 000002.jpg"):
-        celeba.attribute_values(rows, ["000001.jpg", "000002.jpg"])
+        celeba_attributes.attribute_values(rows, ["000001.jpg", "000002.jpg"])
     with pytest.raises(DataNotFoundError, match="not CelebA's list_attr_celeba"):
-        celeba.parse_attributes("1\nSmiling Young\n000001.jpg 1 -1\n")
-    bad = celeba.parse_attributes(text.replace(" 1\n", " 0\n"))[1]
+        celeba_attributes.parse_attributes("1\nSmiling Young\n000001.jpg 1 -1\n")
+    bad = celeba_attributes.parse_attributes(text.replace(" 1\n", " 0\n"))[1]
     with pytest.raises(DataNotFoundError, match="1 or -1"):
-        celeba.attribute_values(bad, ["000001.jpg"])
+        celeba_attributes.attribute_values(bad, ["000001.jpg"])
 
 
 def test_kaggle_csv_annotations_parse_like_the_official_text():
     names = [f"a{i}" for i in range(40)]
     csv = "image_id," + ",".join(names) + "\n000001.jpg," + ",".join(["-1", "1"] * 20) + "\n"
-    parsed_names, rows = celeba.parse_attributes(csv)
-    assert parsed_names == names and celeba.attribute_values(rows, ["000001.jpg"])[0, :4].tolist() == [0, 1, 0, 1]
+    parsed_names, rows = celeba_attributes.parse_attributes(csv)
+    values = celeba_attributes.attribute_values(rows, ["000001.jpg"])
+    assert parsed_names == names and values[0, :4].tolist() == [0, 1, 0, 1]
 
 
 def test_annotations_that_differ_from_the_official_rows_are_refused(mirror, clean_env, tmp_path):
     clean_env.setenv("COURSE_DATA_MIRROR", str(mirror))
     clean_env.setenv("COURSE_DATA_DIR", str(tmp_path))
     path, source = celeba.attribute_file()
-    names, rows = celeba.parse_attributes(path.read_text())
-    celeba.check_attributes(names, rows, source)  # the mirror's rows are the official ones
+    names, rows = celeba_attributes.parse_attributes(path.read_text())
+    celeba_attributes.check_attributes(names, rows, source)  # the mirror's rows are the official ones
     rows["000007.jpg"] = ["1" if value == "-1" else "-1" for value in rows["000007.jpg"]]
     with pytest.raises(DataNotFoundError, match="differ from CelebA's official ones"):
-        celeba.check_attributes(names, rows, source)
+        celeba_attributes.check_attributes(names, rows, source)
 
 
 def test_faces_folder_that_is_empty_or_holds_no_images_says_so(clean_env, tmp_path):

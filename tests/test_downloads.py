@@ -10,7 +10,7 @@ import pytest
 import torch
 from PIL import Image
 
-from utils import celeba, data, downloads, houses
+from utils import celeba, celeba_attributes, data, downloads, houses
 
 QUOTA_PAGE = b"<!DOCTYPE html><html><head><title>Google Drive - Quota exceeded</title></head></html>"
 
@@ -230,7 +230,7 @@ def kaggle(mirror, clean_env, tmp_path):
     clean_env.setenv("COURSE_DATA_MIRROR", str(mirror))
     clean_env.setenv("COURSE_DATA_DIR", str(tmp_path / "data"))
     path, _ = celeba.attribute_file()
-    names, rows = celeba.parse_attributes(path.read_text())
+    names, rows = celeba_attributes.parse_attributes(path.read_text())
     clean_env.delenv("COURSE_DATA_MIRROR")
     dataset = tmp_path / "kaggle" / "celeba-dataset"
     images = dataset / "img_align_celeba" / "img_align_celeba"

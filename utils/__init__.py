@@ -6,6 +6,6 @@ holds only what is not the lesson.
 
 __all__ = [
     "settings", "data", "plotting", "checks",  # what every chapter imports
-    "autoencoders", "celeba", "diagrams", "downloads", "explorer_templates", "explorers", "houses", "metrics",
-    "pretrained", "progress", "release", "results",
+    "autoencoders", "celeba", "celeba_attributes", "diagrams", "downloads", "explorer_templates", "explorers",
+    "houses", "metrics", "pretrained", "progress", "release", "results",
 ]

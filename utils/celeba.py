@@ -1,4 +1,4 @@
-"""CelebA faces and their 40 attribute annotations, from the sources that work, each checked before use.
+"""CelebA faces and the file of their 40 attribute annotations, from the sources that work, each checked before use.
 
 Package-private: chapters call ``utils.data.load_faces`` and ``utils.data.load_face_attributes``.
 Faces, in order: ``COURSE_FACES_DIR``; a Kaggle-attached CelebA under ``KAGGLE_INPUT``; the offline
@@ -6,6 +6,7 @@ archive (``COURSE_DATA_MIRROR``, or already extracted in the data folder); the o
 ``img_align_celeba.zip`` from the PyTorch tutorial-assets host; torchvision's Google-Drive copy last.
 Downloaded and Kaggle faces are the first ``FACES`` images, cropped and resized as the offline archive
 (a 140×140 box at (19, 40) of the 178×218 aligned photo, bicubic to 64×64, JPEG quality 95).
+The annotations are parsed and checked in utils.celeba_attributes.
 CelebA (Liu et al., ICCV 2015) is for non-commercial research and education only.
 """
 
@@ -18,7 +19,6 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-import torch
 from torch.utils.data import Dataset
 
 from utils.downloads import (
@@ -42,8 +42,6 @@ DRIVE_FILES = {  # torchvision's CelebA file ids and md5 sums (torchvision.datas
     "list_attr_celeba.txt": ("0B7EVK8r0v71pblRyaVFSWGxPY0U", "75e246fa4810816ffd6ee81facbd244c"),
 }
 # sha256 of the attribute names (space-joined, newline) and the 0/1 values of rows 000001-010000, as bytes
-CHECKED_ROWS = 10_000
-ATTRIBUTES_SHA256 = "b18675cf82ba882c57c82bdf72c9bf16382ba70d39bb45db8f1849f197e0a8f2"
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
 ALIGNED_SIZE, BOX = (178, 218), (19, 40, 159, 180)
 TUTORIAL_SOURCE = "img_align_celeba.zip from the PyTorch tutorial-assets host (s3.amazonaws.com)"
@@ -246,42 +244,6 @@ def face_files() -> tuple[list[Path], str]:
     if offline_copy("faces", root / "celeba64"):
         return image_files(root / "celeba64" / "celeba"), offline_source("faces")
     return downloaded_faces(root)
-
-
-def parse_attributes(text: str) -> tuple[list[str], dict[str, list[str]]]:
-    """Parse CelebA's ``list_attr_celeba.txt`` (or Kaggle's ``.csv``) into names and rows by file name."""
-    lines = [line for line in text.splitlines() if line.strip()]
-    if lines and "," in lines[0]:
-        table = [line.split(",") for line in lines]
-        names, rows = [name.strip() for name in table[0][1:]], table[1:]
-    else:
-        names, rows = (lines[1].split(), [line.split() for line in lines[2:]]) if len(lines) > 1 else ([], [])
-    if len(names) != 40 or any(len(row) != 41 for row in rows):
-        raise DataNotFoundError("The attribute file is not CelebA's list_attr_celeba (40 attributes a row).")
-    return names, {row[0].strip(): row[1:] for row in rows}
-
-
-def attribute_values(rows: dict[str, list[str]], files: list[str]) -> torch.Tensor:
-    """Return the rows of ``files`` as a (len(files), 40) long tensor of 0/1 (from CelebA's 1/-1)."""
-    missing = [name for name in files if name not in rows]
-    if missing:
-        raise DataNotFoundError(f"No annotation for {missing[0]} ({len(missing)} faces in all): the faces must "
-                                "keep CelebA's own file names (000001.jpg …).")
-    values = torch.tensor([[int(value) for value in rows[name]] for name in files], dtype=torch.long)
-    if not bool(((values == 1) | (values == -1)).all()):
-        raise DataNotFoundError("CelebA's attributes are 1 or -1; this file holds other values.")
-    return (values > 0).long()
-
-
-def check_attributes(names: list[str], rows: dict[str, list[str]], source: str) -> None:
-    """Check the first 10,000 rows against the official annotations' digest."""
-    import hashlib
-
-    values = attribute_values(rows, aligned_names(CHECKED_ROWS))
-    digest = hashlib.sha256((" ".join(names) + "\n").encode() + bytes(values.flatten().tolist())).hexdigest()
-    if digest != ATTRIBUTES_SHA256:
-        raise DataNotFoundError(f"The annotations in {source} differ from CelebA's official ones: use "
-                                "list_attr_celeba.txt from CelebA or the offline archive.")
 
 
 def attribute_file() -> tuple[Path, str]:

@@ -16,16 +16,8 @@ from types import SimpleNamespace
 import torch
 from torch.utils.data import Dataset
 
-from utils.celeba import (
-    FACES_DIR_ENV,
-    FaceImages,
-    attribute_file,
-    attribute_values,
-    check_attributes,
-    face_files,
-    face_names,
-    parse_attributes,
-)
+from utils.celeba import FACES_DIR_ENV, FaceImages, attribute_file, face_files, face_names
+from utils.celeba_attributes import attribute_values, check_attributes, parse_attributes
 from utils.downloads import (
     ARCHIVES,
     DATA_DIR_ENV,
