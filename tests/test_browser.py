@@ -260,16 +260,24 @@ def site():
     server.shutdown()
 
 
-@pytest.fixture(scope="module")
-def driver():
-    """One headless Chromium (with Debian's chromedriver, so Selenium Manager never downloads one)."""
+def launch_browser(missing=pytest.fail):
+    """Start one headless Chromium (with Debian's chromedriver, so Selenium Manager never downloads one) in a
+    1280x800 laptop window; without chromium and chromedriver, call ``missing`` (fail or skip) with how to get
+    them."""
     binary, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
     if not (binary and chromedriver):
-        pytest.fail("chromium and chromedriver are not installed: run `make browser` (make test does it first).")
+        missing("chromium and chromedriver are not installed: run `make browser` (make test does it first).")
     browser = webdriver.Chrome(service=Service(chromedriver), options=browser_options(binary))
     browser.set_page_load_timeout(60)
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",  # a 1280x800 laptop screen, browser UI aside
+    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",  # browser UI aside
                             {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
+    return browser
+
+
+@pytest.fixture(scope="module")
+def driver():
+    """The browser that visits the book's pages."""
+    browser = launch_browser()
     yield browser
     browser.quit()
 

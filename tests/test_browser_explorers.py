@@ -6,16 +6,12 @@ must work with nothing but itself: a control moved changes what is drawn, a clic
 
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from test_browser import browser_options, own_errors, serve, wait_for
+from test_browser import launch_browser, own_errors, serve, wait_for
 
 from utils.explorers import (
     Explorer,
@@ -33,13 +29,7 @@ CELLS = TCONV + ' svg[data-panel="{}"] rect[data-r]'
 @pytest.fixture(scope="module")
 def driver():
     """One headless Chromium, or a skip that says how to install it."""
-    binary, chromedriver = shutil.which("chromium"), shutil.which("chromedriver")
-    if not (binary and chromedriver):
-        pytest.skip("chromium and chromedriver are not installed: run `make browser`.")
-    browser = webdriver.Chrome(service=Service(chromedriver), options=browser_options(binary))
-    browser.set_page_load_timeout(60)
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",  # a 1280x800 laptop screen, as test_browser.py
-                            {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
+    browser = launch_browser(missing=pytest.skip)
     yield browser
     browser.quit()
 

@@ -5,60 +5,51 @@ import numpy as np
 import pytest
 import torch
 
-from utils.plotting.images import (
-    _frequency_edges,
-    image_grid,
-    show_images,
-    show_interpolation,
-    show_latent_grid,
-    show_rows,
-    show_spectra,
-    to_unit_range,
-)
+from utils.plotting import images as figures
 
 pytestmark = pytest.mark.usefixtures("close_figures")
 
 
 def test_to_unit_range_shapes_and_ranges():
-    assert to_unit_range(torch.zeros(28, 28)).shape == (1, 1, 28, 28)
-    assert to_unit_range(torch.zeros(3, 8, 8)).shape == (1, 3, 8, 8)
-    assert to_unit_range(torch.zeros(5, 8, 8)).shape == (5, 1, 8, 8)
-    signed = to_unit_range(torch.tensor([[-1.0, 0.0], [1.0, 0.5]]))
+    assert figures.to_unit_range(torch.zeros(28, 28)).shape == (1, 1, 28, 28)
+    assert figures.to_unit_range(torch.zeros(3, 8, 8)).shape == (1, 3, 8, 8)
+    assert figures.to_unit_range(torch.zeros(5, 8, 8)).shape == (5, 1, 8, 8)
+    signed = figures.to_unit_range(torch.tensor([[-1.0, 0.0], [1.0, 0.5]]))
     assert signed.flatten().tolist() == [0.0, 0.5, 1.0, 0.75]
-    assert to_unit_range(torch.full((2, 2), 2.0)).max() == 1.0  # clipped
-    explicit = to_unit_range(torch.full((2, 2), 0.0), value_range=(-1, 1))
+    assert figures.to_unit_range(torch.full((2, 2), 2.0)).max() == 1.0  # clipped
+    explicit = figures.to_unit_range(torch.full((2, 2), 0.0), value_range=(-1, 1))
     assert explicit.flatten().tolist() == [0.5] * 4
 
 
 def test_to_unit_range_errors():
     with pytest.raises(ValueError, match=r"\(N, C, H, W\) with C = 1 or 3"):
-        to_unit_range(torch.zeros(2, 4, 8, 8))
+        figures.to_unit_range(torch.zeros(2, 4, 8, 8))
     with pytest.raises(ValueError, match="low < high"):
-        to_unit_range(torch.zeros(4, 4), value_range=(1, 0))
+        figures.to_unit_range(torch.zeros(4, 4), value_range=(1, 0))
 
 
 def test_image_grid_places_each_image():
     images = torch.stack([torch.full((1, 2, 2), v) for v in (0.0, 0.5, 1.0)])
-    grid = image_grid(images, nrow=2, padding=1)
+    grid = figures.image_grid(images, nrow=2, padding=1)
     assert grid.shape == (1 + 2 * 3, 1 + 2 * 3)
     assert grid[1, 1] == 0.0 and grid[1, 4] == 0.5 and grid[4, 1] == 1.0 and grid[4, 4] == 1.0  # blank cell
-    colour = image_grid(torch.rand(4, 3, 5, 5), nrow=4)
+    colour = figures.image_grid(torch.rand(4, 3, 5, 5), nrow=4)
     assert colour.shape == (2 + 7, 2 + 4 * 7, 3)
     with pytest.raises(ValueError, match="nrow"):
-        image_grid(images, nrow=0)
+        figures.image_grid(images, nrow=0)
 
 
 def test_show_images_draws_the_grid_grey_with_title():
     images = torch.rand(6, 1, 4, 4)
-    fig = show_images(images, nrow=3, title="digits")
+    fig = figures.show_images(images, nrow=3, title="digits")
     ax = fig.axes[0]
-    assert np.allclose(ax.images[0].get_array(), image_grid(images, nrow=3))
+    assert np.allclose(ax.images[0].get_array(), figures.image_grid(images, nrow=3))
     assert ax.images[0].get_cmap().name == "gray" and ax.get_title() == "digits"
 
 
 def test_show_rows_labels_rows_and_columns():
     rows = {"input": torch.rand(3, 1, 4, 4), "reconstruction": torch.rand(3, 1, 4, 4)}
-    fig = show_rows(rows, title="t", column_titles=["a", "b", "c"])
+    fig = figures.show_rows(rows, title="t", column_titles=["a", "b", "c"])
     axes = np.array(fig.axes).reshape(2, 3)
     assert [axes[r, 0].get_ylabel() for r in range(2)] == ["input", "reconstruction"]
     assert [axes[0, c].get_title() for c in range(3)] == ["a", "b", "c"]
@@ -67,19 +58,19 @@ def test_show_rows_labels_rows_and_columns():
 
 def test_show_rows_errors():
     with pytest.raises(ValueError, match="at least one row"):
-        show_rows({})
+        figures.show_rows({})
     with pytest.raises(ValueError, match="same number of images"):
-        show_rows({"a": torch.rand(2, 1, 4, 4), "b": torch.rand(3, 1, 4, 4)})
+        figures.show_rows({"a": torch.rand(2, 1, 4, 4), "b": torch.rand(3, 1, 4, 4)})
     with pytest.raises(ValueError, match="column_titles has 1 entries for 2 columns"):
-        show_rows({"a": torch.rand(2, 1, 4, 4)}, column_titles=["x"])
+        figures.show_rows({"a": torch.rand(2, 1, 4, 4)}, column_titles=["x"])
 
 
 def test_show_interpolation_marks_the_ends():
-    fig = show_interpolation({"latent": torch.rand(5, 1, 4, 4), "pixels": torch.rand(5, 1, 4, 4)})
+    fig = figures.show_interpolation({"latent": torch.rand(5, 1, 4, 4), "pixels": torch.rand(5, 1, 4, 4)})
     titles = [ax.get_title() for ax in fig.axes[:5]]
     assert titles[0].startswith("start") and titles[-1].startswith("end") and titles[2] == "t=0.5"
     with pytest.raises(ValueError, match="at least 2"):
-        show_interpolation({"latent": torch.rand(1, 1, 4, 4)})
+        figures.show_interpolation({"latent": torch.rand(1, 1, 4, 4)})
 
 
 def _decoded(rows, cols, size=4):
@@ -89,7 +80,7 @@ def _decoded(rows, cols, size=4):
 
 
 def test_show_latent_grid_puts_the_first_row_at_the_bottom_with_z_ticks():
-    fig = show_latent_grid(_decoded(2, 3), z1_values=[-1.0, 0.0, 1.0], z2_values=[-2.0, 2.0], title="grid")
+    fig = figures.show_latent_grid(_decoded(2, 3), z1_values=[-1.0, 0.0, 1.0], z2_values=[-2.0, 2.0], title="grid")
     ax = fig.axes[0]
     grid = ax.images[0].get_array()
     assert grid.shape == (8, 12)  # 2 rows × 3 columns of 4×4 images, no padding
@@ -106,7 +97,7 @@ def test_show_latent_grid_puts_the_first_row_at_the_bottom_with_z_ticks():
 
 def test_show_latent_grid_accepts_numpy_values_and_a_value_range():
     images = np.zeros((4, 1, 3, 3), dtype=np.float32) - 1
-    fig = show_latent_grid(images, np.linspace(0, 1, 2), np.linspace(0, 1, 2), value_range=(-1, 1))
+    fig = figures.show_latent_grid(images, np.linspace(0, 1, 2), np.linspace(0, 1, 2), value_range=(-1, 1))
     assert np.allclose(fig.axes[0].images[0].get_array(), 0.0)
     plt.close(fig)
 
@@ -114,20 +105,20 @@ def test_show_latent_grid_accepts_numpy_values_and_a_value_range():
 @pytest.mark.parametrize(("z1", "z2"), [([0, 1], [0, 1]), ([], [0, 1, 2]), ([[0, 1, 2]], [0, 1])])
 def test_show_latent_grid_rejects_a_count_that_does_not_match(z1, z2):
     with pytest.raises(ValueError, match="6 images"):
-        show_latent_grid(_decoded(2, 3), z1, z2)
+        figures.show_latent_grid(_decoded(2, 3), z1, z2)
     plt.close("all")
 
 
 def test_frequency_edges_put_each_bin_on_its_frequency():
-    assert _frequency_edges(4) == (-0.625, 0.375)  # bins at -1/2, -1/4, 0, 1/4
-    low, high = _frequency_edges(5)  # bins at -2/5 ... 2/5
+    assert figures._frequency_edges(4) == (-0.625, 0.375)  # bins at -1/2, -1/4, 0, 1/4
+    low, high = figures._frequency_edges(5)  # bins at -2/5 ... 2/5
     assert np.isclose(low, -0.5) and np.isclose(high, 0.5)
 
 
 def test_show_spectra_shares_the_colour_scale_and_labels_axes():
     real, fake = torch.zeros(8, 8), torch.ones(8, 8)
     fake[0, 0] = 3.0
-    fig = show_spectra({"real": real, "generated": fake.numpy()}, title="spectra")
+    fig = figures.show_spectra({"real": real, "generated": fake.numpy()}, title="spectra")
     image_axes = [ax for ax in fig.axes if ax.images and ax.get_title()]
     assert [ax.get_title() for ax in image_axes] == ["real", "generated"]
     assert len(fig.axes) == 4  # two panels, two colour bars
@@ -142,21 +133,21 @@ def test_show_spectra_shares_the_colour_scale_and_labels_axes():
 def test_show_spectra_ignores_blank_bins_and_labels_the_colour_bar():
     spectrum = np.arange(16.0).reshape(4, 4)
     spectrum[2, 2] = np.nan  # the zero frequency, left out
-    fig = show_spectra({"a": spectrum, "b": np.ones((4, 4))}, colorbar_label="log₁₀ ratio")
+    fig = figures.show_spectra({"a": spectrum, "b": np.ones((4, 4))}, colorbar_label="log₁₀ ratio")
     assert fig.axes[0].images[0].get_clim() == (0.0, 15.0)
     assert [ax.get_ylabel() for ax in fig.axes if not ax.get_title()] == ["log₁₀ ratio"] * 2
 
 
 def test_show_spectra_own_scales():
     b = np.arange(16.0).reshape(4, 4) + 10
-    fig = show_spectra({"a": np.zeros((4, 4)), "b": b}, shared_scale=False)
+    fig = figures.show_spectra({"a": np.zeros((4, 4)), "b": b}, shared_scale=False)
     assert [ax.images[0].get_clim() for ax in fig.axes if ax.get_title()][1] == (10.0, 25.0)
 
 
 def test_show_spectra_errors():
     with pytest.raises(ValueError, match="at least one spectrum"):
-        show_spectra({})
+        figures.show_spectra({})
     with pytest.raises(ValueError, match="same shape"):
-        show_spectra({"a": np.zeros((4, 4)), "b": np.zeros((4, 5))})
+        figures.show_spectra({"a": np.zeros((4, 4)), "b": np.zeros((4, 5))})
     with pytest.raises(ValueError, match=r"\(H, W\)"):
-        show_spectra({"a": np.zeros((2, 4, 4))})
+        figures.show_spectra({"a": np.zeros((2, 4, 4))})
