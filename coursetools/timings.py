@@ -42,6 +42,7 @@ TIMINGS_FILE = ROOT / "book" / "cpu_timings.json"
 ESTIMATED = frozenset({"05_cifar10_bottleneck", "06_dcgan_faces"})
 LOADED = "Loaded the book's trained weights"
 TRAIN_OR_LOAD = re.compile(r"train_or_load\(\s*\w+\s*,\s*[\"']([^\"']+)[\"']")
+WEIGHT_NAME = re.compile(r"[\"'](ch\d\d_\w+)[\"']")  # how the book's weights are named in weights_manifest.json
 
 
 def _check_run(name: str, entry, where: str, what: str) -> None:
@@ -138,9 +139,12 @@ def sizes_cell(chapter: str, overrides: dict) -> str:
 
 
 def weights_needed(nb) -> list[str]:
-    """The names of the trained models that the notebook's code passes to ``train_or_load``."""
+    """The names of the trained models the notebook's code passes to ``train_or_load``: string literals in the
+    call, or names of the book's weights ("chNN_...") the code holds elsewhere, as in a dict it passes from."""
     code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
-    return list(dict.fromkeys(TRAIN_OR_LOAD.findall(code)))
+    if "train_or_load(" not in code:
+        return []
+    return list(dict.fromkeys(TRAIN_OR_LOAD.findall(code) + WEIGHT_NAME.findall(code)))
 
 
 def printed(nb) -> str:

@@ -309,6 +309,15 @@ def test_time_pretrained_refuses_a_chapter_that_trains_without_train_or_load(dem
     assert calls == []  # refused before running anything
 
 
+def test_weights_needed_finds_names_passed_directly_or_through_a_dict():
+    direct = new_code_cell('history = train_or_load(run, "ch09_model", model, fit)')
+    through = new_code_cell('SAVED = {"cnn": "ch09_cnn", "both": "ch09_both"}\n'
+                            'for name in SAVED:\n    train_or_load(run, SAVED[name], models[name], fit)')
+    assert timings.weights_needed(new_notebook(cells=[direct, through])) == ["ch09_model", "ch09_cnn", "ch09_both"]
+    unused = new_code_cell('print("ch09_model")')  # a name, but nothing loads weights
+    assert timings.weights_needed(new_notebook(cells=[unused])) == []
+
+
 def test_time_pretrained_refuses_without_published_weights_or_when_the_run_trained(tmp_path, monkeypatch):
     path = tmp_path / "09_demo.ipynb"
     nbformat.write(new_notebook(cells=[new_code_cell(
