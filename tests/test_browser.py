@@ -408,7 +408,7 @@ def test_search_finds_the_chapter(query, site, driver):
         pytest.skip(f"{chapter} is not in _toc.yml yet")
     driver.get(site + "search.html?q=" + urllib.parse.quote_plus(query))
     wait_for(driver, "const s = document.querySelector('#search-results .search-summary');"
-                     "return s && s.innerText.length > 0 && Search._pulse_status === -1", timeout=30)
+                     "return s && s.innerText.length > 0 && Search._pulse_status === -1", timeout=90)
     found = driver.execute_script("return [...document.querySelectorAll('#search-results ul.search li a')]"
                                   ".map(a => new URL(a.href).pathname)")
     assert f"/{chapter}.html" in found, f"{query!r}: {found}"
