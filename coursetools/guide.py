@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from coursetools.notebooks import NOTEBOOK_DIR, ROOT, cell_tags
+from coursetools.notebooks import CHAPTER_PATTERN, NOTEBOOK_DIR, ROOT, cell_tags
 from coursetools.timings import TIMINGS_FILE, load_timings
 
 GUIDE_FILE = ROOT / "book" / "instructors.md"
@@ -295,7 +295,7 @@ def dataset_table(chapters: list[Path]) -> str:
 def render_guide(notebook_dir: Path = NOTEBOOK_DIR, timings_file: Path = TIMINGS_FILE,
                  manifest_file: Path = MANIFEST_FILE) -> str:
     """Return the whole instructors' guide page for the chapters in ``notebook_dir``."""
-    chapters = sorted(Path(notebook_dir).glob("[0-9][0-9]_*.ipynb"))
+    chapters = sorted(Path(notebook_dir).glob(CHAPTER_PATTERN))
     timings = load_timings(timings_file)
     overview = ["| Chapter | Prerequisites | Full run, GPU | Full run, CPU | CPU, `COURSE_PRETRAINED=1` | Exercises |",
                 "|---|---|---|---|---|---|"]

@@ -101,3 +101,16 @@ def test_no_utils_module_is_much_longer_than_250_lines():
     long = {str(p.relative_to(ROOT)): n for p in (ROOT / "utils").rglob("*.py")
             if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES}
     assert not long, f"split these by theme: {long}"
+
+
+ONE_DEFINITION = {"[0-9][0-9]_*.ipynb": "coursetools/notebooks.py", "COURSE_RESULTS_FILE": "utils/results.py"}
+
+
+@pytest.mark.parametrize("literal", ONE_DEFINITION)
+def test_the_chapter_pattern_and_the_results_variable_are_written_once(literal):
+    """Everything else imports CHAPTER_PATTERN and RESULTS_ENV (docstrings may name them)."""
+    files = [p for folder in ("utils", "coursetools", "tests", "book/_ext") for p in (ROOT / folder).rglob("*.py")
+             if p.name != "test_codebase.py"]
+    where = sorted({str(p.relative_to(ROOT)) for p in files for node in ast.walk(ast.parse(p.read_text()))
+                    if isinstance(node, ast.Constant) and node.value == literal})
+    assert where == [ONE_DEFINITION[literal]], where

@@ -32,6 +32,7 @@ from coursetools.guide import (
     render_guide,
     schedule_table,
 )
+from coursetools.notebooks import CHAPTER_PATTERN
 from coursetools.timings import (
     check_entry,
     estimate_notebook,
@@ -43,7 +44,7 @@ from coursetools.timings import (
     time_pretrained,
 )
 
-CHAPTERS = sorted(guide.NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+CHAPTERS = sorted(guide.NOTEBOOK_DIR.glob(CHAPTER_PATTERN))
 
 
 def chapter(objectives="## Learning objectives\n\nAfter this chapter you can\n\n1. **build** a thing\n   that works;\n"

@@ -8,12 +8,12 @@ import yaml
 from conftest import ROOT
 
 from coursetools.guide import DIFFICULTY
-from coursetools.notebooks import SETUP_CELL, SETUP_TAG, cell_tags, code_sha256
+from coursetools.notebooks import CHAPTER_PATTERN, SETUP_CELL, SETUP_TAG, cell_tags, code_sha256
 from coursetools.student import stub_matches_solution
 from utils.release import REPOSITORY, TAG
 from utils.settings import SIZES
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob(CHAPTER_PATTERN))
 REQUIRED_RESULTS = {
     "02_mnist_autoencoder": {"test_psnr_db"},
     "04_denoising_autoencoder": {"eights_sigma0.5_psnr_db", "noisy_input_psnr_db"},
@@ -96,7 +96,7 @@ def test_first_code_cell_is_the_pinned_setup_cell(notebook):
     assert [c for c in nb.cells if SETUP_TAG in tags(c)] == [first], f"{path.name}: one setup cell only"
 
 
-@pytest.mark.parametrize("path", sorted((ROOT / "student").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", sorted((ROOT / "student").glob(CHAPTER_PATTERN)), ids=lambda p: p.stem)
 def test_every_student_notebook_starts_with_the_pinned_setup_cell(path):
     first = next(c for c in load(path).cells if c.cell_type == "code")
     assert first.source == SETUP_CELL and SETUP_TAG in tags(first), f"student/{path.name}: run `make student`"

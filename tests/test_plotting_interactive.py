@@ -5,6 +5,7 @@ import pytest
 import torch
 
 from utils.plotting.interactive import mark_points, scatter_2d, scatter_3d, show_plotly
+from utils.results import RESULTS_ENV
 
 
 def test_scatters_have_one_trace_per_label():
@@ -25,11 +26,11 @@ def test_show_plotly_stores_html_for_the_book(clean_env, tmp_path, monkeypatch):
     shown = []
     monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
     fig = scatter_2d(np.zeros((2, 2)))
-    clean_env.setenv("COURSE_RESULTS_FILE", str(tmp_path / "r.json"))
+    clean_env.setenv(RESULTS_ENV, str(tmp_path / "r.json"))
     show_plotly(fig)
     html = shown[0].data
     assert "Plotly.newPlot" in html and "plotly.min.js" not in html and "<script src" not in html
-    clean_env.delenv("COURSE_RESULTS_FILE")
+    clean_env.delenv(RESULTS_ENV)
     called = []
     monkeypatch.setattr(type(fig), "show", lambda self: called.append(True))
     show_plotly(fig)

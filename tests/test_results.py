@@ -9,12 +9,12 @@ import torch
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_notebook
 
-from utils.results import GLUE_PREFIX, record_results, write_record
+from utils.results import GLUE_PREFIX, RESULTS_ENV, record_results, write_record
 
 
 def test_record_results_merges_prints_and_validates(clean_env, tmp_path, capsys):
     record = tmp_path / "record.json"
-    clean_env.setenv("COURSE_RESULTS_FILE", str(record))
+    clean_env.setenv(RESULTS_ENV, str(record))
     record_results(psnr_db=26.123456, epochs=torch.tensor(3))
     record_results(**{"sweep_psnr_db_16": 18.5})
     record_results(tiny_error=4.81234e-07)
@@ -34,7 +34,7 @@ def test_record_results_without_a_record_file_only_prints(clean_env, capsys):
 
 def test_write_record_merges_dictionaries_one_level_deep(clean_env, tmp_path):
     record = tmp_path / "record.json"
-    clean_env.setenv("COURSE_RESULTS_FILE", str(record))
+    clean_env.setenv(RESULTS_ENV, str(record))
     write_record({"mode": "full", "results": {"a": 1}})
     write_record({"mode": "smoke", "results": {"b": 2}})
     assert json.loads(record.read_text()) == {"mode": "smoke", "results": {"a": 1, "b": 2}}

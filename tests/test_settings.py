@@ -8,6 +8,7 @@ import pytest
 import torch
 
 from utils import settings
+from utils.results import RESULTS_ENV
 from utils.settings import (
     SIZES,
     chapter_sizes,
@@ -136,7 +137,7 @@ def test_seeding_makes_python_numpy_and_torch_repeat():
 
 @pytest.mark.parametrize("benchmark", [False, True])
 def test_start_chapter_sets_cudnn_benchmark_off_by_default(clean_env, tmp_path, benchmark):
-    clean_env.setenv("COURSE_RESULTS_FILE", str(tmp_path / "record.json"))
+    clean_env.setenv(RESULTS_ENV, str(tmp_path / "record.json"))
     clean_env.setenv("COURSE_MODE", "smoke")
     clean_env.setenv("COURSE_DEVICE", "cpu")
     clean_env.setattr(torch.backends.cudnn, "benchmark", not benchmark)
@@ -149,7 +150,7 @@ def test_start_chapter_sets_cudnn_benchmark_off_by_default(clean_env, tmp_path, 
 
 def test_start_chapter_prints_once_and_records_mode_and_device(clean_env, tmp_path, capsys):
     record = tmp_path / "record.json"
-    clean_env.setenv("COURSE_RESULTS_FILE", str(record))
+    clean_env.setenv(RESULTS_ENV, str(record))
     clean_env.setenv("COURSE_MODE", "smoke")
     clean_env.setenv("COURSE_DEVICE", "cpu")
     run = start_chapter("02_mnist_autoencoder", seed=1)
