@@ -151,16 +151,20 @@ def test_every_stub_is_its_solution_with_holes(notebook):
                 f"{path.name} cell {i}: the stub is not its solution with holes:\n{cell.source}\n---\n{solution}")
 
 
+def glued_outputs(nb):
+    """Every (key, data) a chapter's stored outputs glue with myst-nb, in order."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if name := output.get("metadata", {}).get("scrapbook", {}).get("name"):
+                yield name, dict(output.get("data", {}))
+
+
 def test_a_key_glued_twice_has_the_same_value_both_times(notebook):
     """The book ignores myst-nb's duplicate-glue warning (book/_ext/course_pages.py): only safe when equal."""
     path, nb = notebook
     seen = {}
-    for cell in nb.cells:
-        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                value = dict(output.get("data", {}))
-                assert seen.setdefault(name, value) == value, f"{path.name}: glue key {name!r} has two values"
+    for name, value in glued_outputs(nb):
+        assert seen.setdefault(name, value) == value, f"{path.name}: glue key {name!r} has two values"
 
 
 # Chapters whose stored code still sets cuDNN's autotuner itself; they move to start_chapter(benchmark=...)
@@ -183,7 +187,6 @@ GLUE_ROLE = re.compile(r"\{glue(?::\w+)?\}`([^`:]+)")
 
 def test_every_glue_key_the_prose_uses_is_glued_by_the_chapter(notebook):
     path, nb = notebook
-    glued = {output.get("metadata", {}).get("scrapbook", {}).get("name")
-             for cell in nb.cells for output in cell.get("outputs", [])}
+    glued = {name for name, _ in glued_outputs(nb)}
     used = set(GLUE_ROLE.findall("\n".join(c.source for c in nb.cells if c.cell_type == "markdown")))
     assert used <= glued, f"{path.name}: the prose uses glue keys no cell glues: {sorted(used - glued)}"
