@@ -117,3 +117,14 @@ def test_weights_are_saved_only_in_a_full_tool_run_of_the_owning_chapter(tmp_pat
     pretrained.save_weights(RUN, "ch02_demo", model, {"curve": torch.ones(3, device="cpu")})
     assert sorted(p.name for p in out.iterdir()) == ["ch02_demo.history.pt", "ch02_demo.pt"]
     assert torch.equal(torch.load(out / "ch02_demo.history.pt", weights_only=True)["curve"], torch.ones(3))
+
+
+def test_training_time_says_whose_run_took_the_time(book, capsys):
+    trained = {"train_s": 12.34, "device": "cpu (2 threads)"}
+    assert pretrained.training_time(trained, "30 epochs") == "30 epochs took 12.3 s on cpu (2 threads)"
+    book.env.setenv("COURSE_PRETRAINED", "1")
+    loaded = pretrained.train_or_load(RUN, "ch02_demo", torch.nn.Linear(3, 2), never_train)
+    loaded.update(train_s=250.0, device="cuda (NVIDIA H100)")
+    said = pretrained.training_time(loaded, "30 epochs")
+    assert "not trained here" in said and "the book's run took 250.0 s on cuda (NVIDIA H100)" in said
+    assert " took 250.0 s" not in said.split(";")[0]

@@ -24,6 +24,7 @@ WEIGHTS_OUT_ENV = "COURSE_WEIGHTS_OUT"  # set by the execution tool (full runs):
 MANIFEST = Path(__file__).with_name("weights_manifest.json")
 CHECKOUT_WEIGHTS = Path(__file__).resolve().parents[1] / "weights"
 ROLES = ("weights", "history")
+LOADED = "loaded_from_book"  # the key train_or_load adds to a loaded history
 
 
 def pretrained_wanted() -> bool:
@@ -52,6 +53,8 @@ def train_or_load(run, name: str, model: torch.nn.Module, train: Callable[[], ob
             entry = manifest()[name]
             print(f"Loaded the book's trained weights for {name} ({paths['weights'].name}, from the full run "
                   f"on {entry['device']}) instead of training.")
+            if isinstance(history, dict):
+                history[LOADED] = True  # so that training_time() says whose run took the time
             return history
         print(f"Training {name} here: {reason}.")
     else:
@@ -59,6 +62,15 @@ def train_or_load(run, name: str, model: torch.nn.Module, train: Callable[[], ob
     history = train()
     save_weights(run, name, model, history)
     return history
+
+
+def training_time(history: dict, what: str) -> str:
+    """Say how long ``what`` took from ``history['train_s']`` and ``['device']``: in this run, or, for weights
+    that ``train_or_load`` loaded, in the book's run (chapter 2 on)."""
+    took = f"{history['train_s']:.1f} s on {history['device']}"
+    if history.get(LOADED):
+        return f"{what}: loaded, not trained here; the book's run took {took}"
+    return f"{what} took {took}"
 
 
 def manifest() -> dict:
