@@ -13,9 +13,10 @@ KERNEL_DISPLAY := Python (tconv-course)
 COURSE_DATA_MIRROR ?= $(wildcard $(abspath ../shared/datasets))
 export COURSE_DATA_MIRROR
 
-.PHONY: setup browser book test lint lab kernel outputs student timings clean
+.PHONY: setup browser book test lint lab kernel run outputs pin student timings clean gpu-prepare gpu-size gpu-run gpu-land gpu-aside gpu-back
 
-$(STAMP): requirements.txt pyproject.toml
+# utils/release.py sets the package's version: a new version reinstalls, so the installed metadata follows it.
+$(STAMP): requirements.txt pyproject.toml utils/release.py
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
@@ -54,21 +55,43 @@ test: browser lint book
 # JupyterLab in .venv and the course's environment registered as the kernel "$(KERNEL_DISPLAY)" (inside .venv,
 # so nothing outside the checkout changes); then JupyterLab opens on notebooks/. The kernels talk to it over
 # local sockets (IPC) where the system has them, so it logs no "running over TCP without encryption" warning.
+# As root (a container, a cloud VM) JupyterLab refuses to start without --allow-root: it is added only then.
+# LAB_ARGS passes more options to JupyterLab, e.g. make lab LAB_ARGS="--no-browser --ip=0.0.0.0 --port=8888".
 $(LAB_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[lab]"
 	touch $(LAB_STAMP)
 
-kernel: $(LAB_STAMP)
+kernel: $(STAMP)
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL_DISPLAY)"
 
+LAB_UID := $(shell id -u 2>/dev/null)
+LAB_ROOT := $(if $(filter 0,$(LAB_UID)),--allow-root)
 LAB_TRANSPORT := $(if $(filter Windows_NT,$(OS)),,--KernelManager.transport=ipc)
-lab: kernel
+LAB_ARGS ?=
+lab: $(LAB_STAMP) kernel
 	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=/lab/tree/notebooks \
-	  --MappingKernelManager.default_kernel_name=$(KERNEL) $(LAB_TRANSPORT)
+	  --MappingKernelManager.default_kernel_name=$(KERNEL) $(LAB_TRANSPORT) $(LAB_ROOT) $(LAB_ARGS)
+
+# Run one chapter top to bottom from the command line, with the kernel "$(KERNEL_DISPLAY)" over local sockets
+# and a progress line per cell: make run NB=notebooks/02_mnist_autoencoder.ipynb [MODE=smoke]. The executed copy
+# goes to _build/run/ (the stored notebook is left alone; `make outputs` is what stores a full run's outputs).
+MODE ?= $(or $(COURSE_MODE),full)
+ifneq ($(filter run,$(MAKECMDGOALS)),)
+ifeq ($(strip $(NB)),)
+$(error usage: make run NB=notebooks/NN_name.ipynb [MODE=smoke] (writes the executed copy to _build/run/))
+endif
+endif
+run: kernel
+	$(BIN)/python -m coursetools.run --mode $(MODE) --kernel $(KERNEL) --output _build/run $(NB)
 
 # Re-run notebooks in full mode and store their outputs: `make outputs` (all) or NB="notebooks/02_*.ipynb".
 outputs: $(STAMP)
 	$(BIN)/python -m coursetools.notebooks $(NB)
+
+# Write the current setup cell (coursetools.notebooks.SETUP_CELL) and kernel metadata into the chapters (all, or
+# NB=...) without running them: outputs and code hash stay as they are. Then `make student`.
+pin: $(STAMP)
+	$(BIN)/python -m coursetools.notebooks --pin-only $(NB)
 
 # The student edition (student/, solutions replaced by stubs) and the instructors' guide (book/instructors.md),
 # both generated from notebooks/: run after changing a chapter; the tests fail while either is out of date.
@@ -76,7 +99,7 @@ student: $(STAMP)
 	$(BIN)/python -m coursetools.student
 	$(BIN)/python -m coursetools.guide
 
-# CPU run times for the instructors' guide (book/cpu_timings.json), e.g. NB=notebooks/02_mnist_autoencoder.ipynb;
+# CPU run times for the instructors' guide (utils/cpu_timings.json), e.g. NB=notebooks/02_mnist_autoencoder.ipynb;
 # TIMINGS_ARGS=--pretrained adds the time with COURSE_PRETRAINED=1. Then `make student` rewrites the guide.
 timings: $(STAMP)
 	@test -n "$(NB)" || { echo "usage: make timings NB=notebooks/NN_name.ipynb [TIMINGS_ARGS=--pretrained]"; exit 2; }
@@ -84,3 +107,27 @@ timings: $(STAMP)
 
 clean:
 	rm -rf _build
+
+# The GPU job of issue 25 (gpu/README.md): chapters 5 and 6 in full mode on a GPU machine, one chapter per call.
+# Here: `make gpu-prepare` (wheels into .whl/, dataset archives into .devdata/, sizes checked). There:
+# `make gpu-run GPU_CHAPTERS=05 OUT=...` (no .venv: it uses that machine's python3). Back here:
+# `make gpu-land RESULTS="folder ..."`. GPU_MODE=smoke runs the same job quickly, e.g. here on the CPU.
+# `make gpu-aside` / `make gpu-back` move student/, notebooks/ and weights/ out of the tree for one call that
+# carries both chapters (the tree that travels is limited to 64 MiB), and back.
+GPU_CHAPTERS ?= 05 06
+GPU_MODE ?= full
+gpu-prepare: $(STAMP)
+	$(BIN)/python gpu/job.py prepare $(GPU_CHAPTERS)
+
+gpu-size: $(STAMP)
+	$(BIN)/python gpu/job.py size --carry $(or $(CARRY),.whl .devdata)
+
+gpu-run:
+	OUT="$(OUT)" GPU_MODE=$(GPU_MODE) sh gpu/run.sh $(GPU_CHAPTERS)
+
+gpu-aside gpu-back: $(STAMP)
+	$(BIN)/python gpu/job.py $(@:gpu-%=%)
+
+gpu-land: $(STAMP)
+	@test -n "$(RESULTS)" || { echo "usage: make gpu-land RESULTS=\"folder [folder ...]\" [LAND_ARGS=--publish]"; exit 2; }
+	$(BIN)/python gpu/job.py land $(RESULTS) $(LAND_ARGS)

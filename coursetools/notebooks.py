@@ -1,6 +1,7 @@
 """Execute notebooks in place and stamp them with the ``course`` metadata the tests check.
 
-``python -m coursetools.notebooks [NOTEBOOK ...]`` re-runs all (or the named) notebooks in full mode.
+``python -m coursetools.notebooks [NOTEBOOK ...]`` re-runs all (or the named) notebooks in full mode;
+``--pin-only`` writes only the current setup cell and kernel metadata into them, without running them.
 """
 
 from __future__ import annotations
@@ -63,8 +64,11 @@ SETUP_CELL = f'''\
 # where the course is already installed it does nothing.
 import importlib
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 REPOSITORY = "{REPOSITORY}"
 COURSE = f"git+{{REPOSITORY}}@{TAG}"
@@ -76,15 +80,23 @@ except ModuleNotFoundError as error:
                           "which hides the course's utils package.") from None
     if error.name != "utils":
         raise
-    source = os.environ.get("COURSE_PACKAGE", COURSE)
-    pip = [sys.executable, "-m", "pip", "install", "--quiet", source]
+    source = target = os.environ.get("COURSE_PACKAGE", COURSE)
+    if os.path.isdir(source):  # pip builds inside a folder: build a copy, as Kaggle's
+        target = shutil.copytree(  # /kaggle/input folders are read-only
+            source, os.path.join(tempfile.mkdtemp(), "course"),
+            ignore=shutil.ignore_patterns(".git", ".venv", "data", "_build"))
+    pip = [sys.executable, "-m", "pip", "install", "--quiet", target]
     done = subprocess.run(pip, capture_output=True, text=True)
-    if done.returncode != 0:
+    if done.returncode != 0:  # pip's own cause: its ERROR, fatal and Hint lines
+        said = re.sub(r"\\x1b\\[[0-9;]*[A-Za-z]", "", done.stderr).splitlines()
+        cause = [line.strip() for line in said
+                 if re.match(r"\\s*(ERROR|fatal|Hint):", line)] or said[-8:]
         raise RuntimeError(
             f"Could not install the course from {{source}}. Turn the notebook's "
             "internet on (Kaggle: Settings > Internet), or set COURSE_PACKAGE to a "
-            "local copy of the course and run this cell again. pip said:\\n"
-            + done.stderr.strip()[-600:]) from None
+            "local copy of the course in a cell above this one (%env COURSE_PACKAGE="
+            "/kaggle/input/NAME) and run this cell again. pip said:\\n"
+            + "\\n".join(dict.fromkeys(cause))) from None
     importlib.invalidate_caches()'''
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
@@ -145,17 +157,19 @@ def environment(**values: str | None):
             os.environ.pop(name, None) if value is None else os.environ.__setitem__(name, value)
 
 
-def notebook_client(nb, folder: Path, sockets: Path, timeout: int | None = None):
-    """Return an nbclient client that runs ``nb`` with its kernel in ``folder``, talking over local (IPC) sockets
-    in the folder ``sockets`` where the system has them, so the kernel logs no "running over TCP" warning."""
+def notebook_client(nb, folder: Path, sockets: Path, timeout: int | None = None, kernel_name: str = "python3",
+                    **hooks):
+    """Return an nbclient client that runs ``nb`` with the kernel ``kernel_name`` in ``folder``, talking over local
+    (IPC) sockets in the folder ``sockets`` where the system has them, so the kernel logs no "running over TCP"
+    warning; ``hooks`` are nbclient's (``on_cell_start=...``)."""
     from nbclient import NotebookClient
     from traitlets.config import Config
 
     # IPC sockets need an absolute path: jupyter_client's default is relative to each process's own folder.
     ipc = {"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}}
     config = Config(ipc) if os.name != "nt" else Config()
-    return NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False, config=config,
-                          resources={"metadata": {"path": str(folder)}})
+    return NotebookClient(nb, timeout=timeout, kernel_name=kernel_name, record_timing=False, config=config,
+                          resources={"metadata": {"path": str(folder)}}, **hooks)
 
 
 def run_notebook(nb, folder: Path, mode: str, timeout: int | None = None) -> tuple[dict, float]:
@@ -236,13 +250,35 @@ def update_manifest(saved: dict, course: dict) -> None:
     MANIFEST.write_text(json.dumps(dict(sorted(listed.items())), indent=1) + "\n")
 
 
+def pin(path: Path) -> bool:
+    """Write the current setup cell and kernel metadata into the notebook at ``path`` without running it (outputs,
+    ``metadata.course`` and the code hash stay as they are); return whether the file changed."""
+    nb = nbformat.read(path, as_version=4)
+    before, code = nbformat.writes(nb), code_sha256(nb)
+    normalise_metadata(nb)
+    pin_setup_cell(nb)
+    if code_sha256(nb) != code:
+        raise RuntimeError(f"{path.name}: pinning would change its code hash (its setup cell was not tagged "
+                           f"{SETUP_TAG!r}): run it in full instead (make outputs NB={path})")
+    if nbformat.writes(nb) == before:
+        return False
+    nbformat.write(nb, path)
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Command line: execute the named notebooks (default: all in notebooks/) in full mode."""
+    """Command line: execute the named notebooks (default: all in notebooks/) in full mode, or only pin them."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("notebooks", nargs="*", type=Path, help="notebooks to run (default: all)")
     parser.add_argument("--mode", default="full", choices=("full", "smoke"))
+    parser.add_argument("--pin-only", action="store_true",
+                        help="only write the current setup cell and kernel metadata (no run; outputs kept)")
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted(NOTEBOOK_DIR.glob(CHAPTER_PATTERN))
+    if args.pin_only:
+        for path in paths:
+            print(f"{path}: {'setup cell and metadata pinned' if pin(path) else 'already pinned'}", flush=True)
+        return 0
     for path in paths:
         print(f"Executing {path} in {args.mode} mode ...", flush=True)
         course = execute(path.resolve(), mode=args.mode)

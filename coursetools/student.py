@@ -5,8 +5,8 @@ reports whether it is up to date. In the student edition
 
 * each coding exercise's solution cell is gone and its stub (the code with ``...`` where the answer goes)
   stands in its place, shown and run: its tags ``stub``/``remove-cell``/``nbval-skip`` become
-  ``exercise-stub``. A stub never raises: its check prints "no answer yet" (or ❌) until the student
-  answers, so the notebook runs top to bottom;
+  ``exercise-stub``. A stub never raises: its check prints "⏳ no answer yet" until the student answers, so
+  the notebook runs top to bottom;
 * each question's solution (a markdown dropdown) becomes a "*Your answer:*" cell tagged ``exercise-answer``;
 * every other cell keeps its source and its outputs from the book's full run;
 * ``metadata.course.edition`` is ``"student"``.

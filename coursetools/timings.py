@@ -2,12 +2,16 @@
 
 ``python -m coursetools.timings NOTEBOOK ...`` (or ``make timings NB=NOTEBOOK``) runs a copy of each notebook in
 full mode on the CPU (the notebook itself, its weights and the manifest are not touched) and stores its wall time
-in ``book/cpu_timings.json``; then ``make student`` writes the guide again.
+in ``utils/cpu_timings.json``; then ``make student`` writes the guide again. The file ships with the package:
+``utils.settings.start_chapter`` reads it to say how long a chapter without published weights trains.
 
 - A chapter whose full CPU run takes hours (:data:`ESTIMATED`, or ``--estimate``) is not run in full: a run with
   every epoch setting of its full sizes (``epochs``, ``sweep_epochs``, ...) cut to one epoch is timed, then one
   run per setting with one epoch more; each setting's time per epoch is the difference, and the full run's time
   is extrapolated from them. The guide labels it "estimated from timed runs of 1 and 2 epochs".
+- ``--from-stored`` records the wall time of the notebook's stored full run (``make outputs``, made on this CPU
+  with nothing else running) instead of running it again; it refuses a stored run that is stale, not from a full
+  run, or not from a CPU.
 - ``--pretrained`` times the run with ``COURSE_PRETRAINED=1`` (the book's weights loaded instead of training).
   It refuses when the chapter's weights are not published, rather than time a training run under that label.
 """
@@ -28,8 +32,8 @@ try:
     import nbformat
     from nbformat.v4 import new_code_cell
 
-    from coursetools.notebooks import ROOT, environment, is_stub, notebook_client
-    from utils.pretrained import PRETRAINED_ENV, WEIGHTS_OUT_ENV
+    from coursetools.notebooks import code_sha256, environment, is_stub, notebook_client
+    from utils.pretrained import CPU_TIMINGS, PRETRAINED_ENV, WEIGHTS_OUT_ENV
     from utils.results import RESULTS_ENV
 except ModuleNotFoundError as error:  # the system Python, not the course's environment
     raise SystemExit(
@@ -37,12 +41,13 @@ except ModuleNotFoundError as error:  # the system Python, not the course's envi
         "run `make timings NB=notebooks/NN_name.ipynb`, or `.venv/bin/python -m coursetools.timings ...` "
         "after `make setup`.") from None
 
-TIMINGS_FILE = ROOT / "book" / "cpu_timings.json"
+TIMINGS_FILE = CPU_TIMINGS  # in the package: utils.pretrained reads it too (how long a chapter trains)
 # Chapters whose full run takes hours on a laptop CPU: their CPU time is extrapolated from short runs.
 ESTIMATED = frozenset({"05_cifar10_bottleneck", "06_dcgan_faces"})
 LOADED = "Loaded the book's trained weights"
 TRAIN_OR_LOAD = re.compile(r"train_or_load\(\s*\w+\s*,\s*[\"']([^\"']+)[\"']")
 WEIGHT_NAME = re.compile(r"[\"'](ch\d\d_\w+)[\"']")  # how the book's weights are named in weights_manifest.json
+WEIGHT_PREFIX = re.compile(r"\bf[\"'](ch\d\d_\w*)\{")  # a name built in an f-string: f"ch04_dae_{loss}"
 
 
 def _check_run(name: str, entry, where: str, what: str) -> None:
@@ -138,13 +143,16 @@ def sizes_cell(chapter: str, overrides: dict) -> str:
             "del _sizes")
 
 
-def weights_needed(nb) -> list[str]:
+def weights_needed(nb, published=()) -> list[str]:
     """The names of the trained models the notebook's code passes to ``train_or_load``: string literals in the
-    call, or names of the book's weights ("chNN_...") the code holds elsewhere, as in a dict it passes from."""
+    call, names of the book's weights ("chNN_...") the code holds elsewhere, as in a dict it passes from, and the
+    ``published`` names that an f-string's start ``f"chNN_...{`` builds ("chNN_...*" when none is published)."""
     code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
     if "train_or_load(" not in code:
         return []
-    return list(dict.fromkeys(TRAIN_OR_LOAD.findall(code) + WEIGHT_NAME.findall(code)))
+    built = [[name for name in sorted(published) if name.startswith(prefix)] or [prefix + "*"]
+             for prefix in WEIGHT_PREFIX.findall(code)]
+    return list(dict.fromkeys(TRAIN_OR_LOAD.findall(code) + WEIGHT_NAME.findall(code) + sum(built, [])))
 
 
 def printed(nb) -> str:
@@ -208,12 +216,25 @@ def estimate_notebook(notebook: Path, epochs: int = 1, device: str = "cpu", runn
     return {"wall_s": total, "device": base["device"], "estimated_from_epochs": [epochs, epochs + 1]}
 
 
+def stored_run(notebook: Path) -> dict:
+    """Return {"wall_s", "device"} of ``notebook``'s stored full CPU run; raise ValueError when its outputs are
+    not from a full run of this code on a CPU (that time would not be this code's CPU time)."""
+    nb = nbformat.read(notebook, as_version=4)
+    course = nb.metadata.get("course") or {}
+    fix = f"run `make outputs NB=notebooks/{Path(notebook).name}` on this CPU first"
+    if course.get("mode") != "full" or course.get("code_sha256") != code_sha256(nb):
+        raise ValueError(f"{Path(notebook).name}'s stored outputs are not from a full run of its code: {fix}.")
+    if not str(course.get("device", "")).startswith("cpu"):
+        raise ValueError(f"{Path(notebook).name}'s stored run used {course.get('device')!r}, not a CPU: {fix}.")
+    return {"wall_s": course["wall_s"], "device": course["device"]}
+
+
 def time_pretrained(notebook: Path, device: str = "cpu", runner: Callable = run_copy) -> dict:
     """Time a full run with COURSE_PRETRAINED=1; raise ValueError when the book's weights are not published,
     or when the run trained a model anyway (the time would be a training time)."""
     from utils.pretrained import manifest
 
-    needed = weights_needed(nbformat.read(notebook, as_version=4))
+    needed = weights_needed(nbformat.read(notebook, as_version=4), manifest())
     if not needed and epoch_settings(Path(notebook).stem):
         raise ValueError(f"{Path(notebook).name} trains (it has epoch settings) but calls no train_or_load: with "
                          "COURSE_PRETRAINED=1 it would train anyway, so that time is not measured yet.")
@@ -232,9 +253,11 @@ def main(argv: list[str] | None = None) -> int:
     """Command line: time each named notebook on the CPU and record it in the timings file."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("notebooks", nargs="+", type=Path, help="the chapters to time")
-    parser.add_argument("--output", type=Path, default=TIMINGS_FILE, help="default: book/cpu_timings.json")
+    parser.add_argument("--output", type=Path, default=TIMINGS_FILE, help="default: utils/cpu_timings.json")
     parser.add_argument("--pretrained", action="store_true",
                         help="time the run with COURSE_PRETRAINED=1 (the book's weights) instead")
+    parser.add_argument("--from-stored", action="store_true",
+                        help="record the stored full run's wall time (make outputs on this CPU) instead of running")
     parser.add_argument("--estimate", action="store_true",
                         help="extrapolate from short runs for every chapter, not only " + ", ".join(sorted(ESTIMATED)))
     parser.add_argument("--epochs", type=int, default=1, help="epochs of the short runs of an estimate (default 1)")
@@ -242,14 +265,17 @@ def main(argv: list[str] | None = None) -> int:
     load_timings(args.output)  # a broken file stops us before hours of running, not after
     for notebook in args.notebooks:
         name = notebook.stem
-        if args.pretrained:
-            print(f"Running {notebook} in full mode on the CPU with COURSE_PRETRAINED=1 ...", flush=True)
+        measure = time_pretrained if args.pretrained else stored_run if args.from_stored else None
+        if measure is not None:
+            if args.pretrained:
+                print(f"Running {notebook} in full mode on the CPU with COURSE_PRETRAINED=1 ...", flush=True)
             try:
-                entry = time_pretrained(notebook.resolve())
+                entry = measure(notebook.resolve())
             except ValueError as error:
                 print(f"  not recorded: {error}", flush=True)
                 continue
-            save_pretrained_timing(name, entry["wall_s"], entry["device"], args.output)
+            save = save_pretrained_timing if args.pretrained else save_timing
+            save(name, entry["wall_s"], entry["device"], args.output)
         elif args.estimate or name in ESTIMATED:
             print(f"Timing short runs of {notebook} on the CPU to estimate its full run ...", flush=True)
             entry = estimate_notebook(notebook.resolve(), epochs=args.epochs)

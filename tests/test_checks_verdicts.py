@@ -34,3 +34,32 @@ def test_an_unanswered_stub_is_pending_not_failed(capsys):
     assert not check_function(..., [((1,), 2)])
     out = capsys.readouterr().out
     assert out.count(PENDING) == 5 and FAIL not in out, out
+
+
+def test_a_verdict_knows_its_answer_and_whether_it_is_pending(capsys):
+    from utils.checks.verdicts import FAIL, PENDING, Verdict, no_answer, returns_nothing
+
+    assert check_number(2.0, 2.0, name="x").name == "x" and not check_number(2.0, 2.0).pending
+    wrong, missing = check_number(3.0, 2.0, name="x"), check_number(..., 2.0, name="y")
+    assert (wrong.pending, missing.pending) == (False, True) and not wrong and not missing
+    assert Verdict(True, pending=True).pending is False, "a right answer is never pending"
+
+    def stub(h):
+        ...
+
+    capsys.readouterr()
+    assert not no_answer("z") and not returns_nothing(stub, "size")
+    out = capsys.readouterr().out.splitlines()
+    assert out == [f"{PENDING} z: no answer yet: replace the `...` with your answer.",
+                   f"{PENDING} size: no answer yet: stub returns nothing; replace the `...` in its body."]
+    assert FAIL not in "".join(out)
+
+
+def test_builds_on_names_a_wrong_or_missing_earlier_answer_only(capsys):
+    from utils.checks.verdicts import builds_on
+
+    right, wrong, missing = (check_number(a, 2.0, name="width") for a in (2.0, 5.0, ...))
+    assert builds_on(None) == "" and builds_on(right) == ""
+    assert builds_on(wrong) == (" It builds on width, which is wrong too: fix that first; this may only "
+                                "follow from it.")
+    assert builds_on(missing) == " It builds on width, which has no answer yet: answer that first."

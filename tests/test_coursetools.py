@@ -139,3 +139,86 @@ def test_executing_a_notebook_logs_no_tcp_warning(tmp_path, clean_env, capfd):
     execute(path, mode="smoke")
     captured = capfd.readouterr()
     assert "Kernel is running over TCP" not in captured.err + captured.out
+
+
+def test_pin_only_writes_the_setup_cell_and_kernelspec_and_keeps_everything_else(tmp_path, capsys):
+    path = tmp_path / "01_demo.ipynb"
+    ran = new_code_cell("x = 1", execution_count=2, outputs=[new_output("stream", name="stdout", text="1\n")])
+    old = new_code_cell("# Setup: an old version", execution_count=1, metadata={"tags": ["hide-cell", SETUP_TAG]})
+    nb = new_notebook(cells=[old, ran],
+                      metadata={"kernelspec": {"name": "other", "display_name": "Other"}, "course": {"mode": "full"}})
+    nbformat.write(nb, path)
+    before = code_sha256(nb)
+    assert notebooks.main(["--pin-only", str(path)]) == 0 and "pinned" in capsys.readouterr().out
+    pinned = nbformat.read(path, as_version=4)
+    assert pinned.cells[0].source == SETUP_CELL and SETUP_TAG in cell_tags(pinned.cells[0])
+    assert pinned.metadata.kernelspec == notebooks.KERNELSPEC and pinned.metadata.course == {"mode": "full"}
+    assert pinned.cells[1].outputs == ran.outputs and pinned.cells[1].execution_count == 2
+    assert code_sha256(pinned) == before, "the code hash leaves the setup cell out: outputs stay current"
+    text = path.read_text()
+    assert notebooks.main(["--pin-only", str(path)]) == 0 and "already pinned" in capsys.readouterr().out
+    assert path.read_text() == text
+
+
+def test_pin_only_refuses_a_notebook_whose_first_code_cell_is_not_the_setup_cell(tmp_path):
+    path = tmp_path / "01_demo.ipynb"
+    nbformat.write(new_notebook(cells=[new_code_cell("import torch")]), path)
+    with pytest.raises(ValueError, match="must be the setup cell"):
+        notebooks.pin(path)
+
+
+def test_the_kernel_the_chapters_name_runs_this_environments_python():
+    """The chapters' metadata names `python3` (so Colab, Kaggle and any Jupyter open them without asking); in
+    the course's environment that kernel is the environment's own Python, the same as `make kernel`'s."""
+    import sys
+
+    from jupyter_client.manager import KernelManager
+
+    manager = KernelManager(kernel_name=notebooks.KERNELSPEC["name"])
+    assert manager.format_kernel_cmd()[0] == sys.executable
+
+
+def demo_run(tmp_path, last="print('done')"):
+    """A small chapter in ``tmp_path`` (setup cell, start_chapter, a progress bar, a stub, ``last``)."""
+    path = tmp_path / "notebooks" / "01_demo.ipynb"
+    path.parent.mkdir()
+    cells = [new_markdown_cell("# 1. Demo"), new_code_cell("# Setup:"),
+             new_code_cell("from utils.settings import start_chapter\nrun = start_chapter('01_transpose_convolution')"),
+             new_code_cell("for i in range(3):\n    print(i, end='\\r')\nprint('bar', end='\\n')"),
+             new_code_cell("answer = ...", metadata={"tags": ["stub"]}), new_code_cell(last)]
+    nbformat.write(new_notebook(cells=cells), path)
+    return path
+
+
+def test_run_executes_a_copy_with_a_progress_line_per_cell_and_leaves_the_notebook_alone(tmp_path, clean_env,
+                                                                                          capfd):
+    from coursetools import run
+
+    path = demo_run(tmp_path)
+    before = path.read_text()
+    assert run.main([str(path), "--mode", "smoke", "--output", str(tmp_path / "out")]) == 0
+    out, err = capfd.readouterr()
+    lines = out.splitlines()
+    assert lines[0] == f"Running {path} in smoke mode with the kernel python3 ..."
+    assert [line[:72].rstrip() for line in lines[1:5]] == [
+        "[1/4] # Setup:", "[2/4] from utils.settings import start_chapter", "[3/4] for i in range(3):",
+        "[4/4] print('done')"], "one line per code cell run, stubs left out"
+    assert all(line.endswith(" s") for line in lines[1:5]) and lines[5].startswith("Done after")
+    assert "Kernel is running over TCP" not in out + err
+    assert path.read_text() == before, "the notebook itself is never written"
+    ran = nbformat.read(tmp_path / "out" / "01_demo.ipynb", as_version=4)
+    assert "Mode: smoke" in ran.cells[2].outputs[0].text and ran.cells[3].outputs[0].text == "bar\n"
+    assert "stub" not in str([cell_tags(c) for c in ran.cells])
+
+
+def test_run_stops_at_an_error_saves_what_ran_and_fails(tmp_path, clean_env, capfd):
+    from coursetools import run
+
+    path = demo_run(tmp_path, last="1 / 0")
+    assert run.main([str(path), "--mode", "smoke", "--output", str(tmp_path / "out")]) == 1
+    out, err = capfd.readouterr()
+    assert out.splitlines()[4].startswith("[4/4] 1 / 0 ") and out.splitlines()[4].endswith("s, failed")
+    assert "ZeroDivisionError" in err
+    assert "Stopped at an error" in out and (tmp_path / "out" / "01_demo.ipynb").is_file()
+    assert run.main([str(path), "--kernel", "no-such-kernel", "--output", str(tmp_path / "out")]) == 2
+    assert "run `make kernel`" in capfd.readouterr().out

@@ -40,6 +40,7 @@ from coursetools.timings import (
     run_copy,
     save_pretrained_timing,
     save_timing,
+    stored_run,
     time_notebook,
     time_pretrained,
 )
@@ -169,12 +170,12 @@ def test_prerequisites_link_earlier_chapters_and_say_when_unknown():
 def test_render_guide_for_a_small_chapter_with_a_cpu_timing(tmp_path):
     folder = tmp_path / "notebooks"
     folder.mkdir()
-    gpu = {"mode": "full", "wall_s": 30.0, "device": "cuda (GPU)"}
-    nbformat.write(chapter(course=gpu), folder / "09_demo.ipynb")
-    save_timing("09_demo", 412.3, "cpu (2 threads)", tmp_path / "cpu.json")
+    gpu = {"mode": "full", "wall_s": 30.0, "device": "cuda (GPU)"}  # chapter 99: no prerequisites stated
+    nbformat.write(chapter(course=gpu), folder / "99_demo.ipynb")
+    save_timing("99_demo", 412.3, "cpu (2 threads)", tmp_path / "cpu.json")
     page = render_guide(folder, tmp_path / "cpu.json")
     assert page.startswith("# Instructors' guide\n") and "### 9. Demo chapter" in page
-    assert "| {doc}`../notebooks/09_demo` | not stated yet" in page
+    assert "| {doc}`../notebooks/99_demo` | not stated yet" in page
     assert ("30 s · cuda (GPU) | 6.9 min · cpu (2 threads) | not measured yet | 2: ★★☆ ★☆☆ · time and points "
             "not set yet |") in page
     assert "1. **build** a thing that works;\n2. explain it.\n" in page
@@ -183,19 +184,73 @@ def test_render_guide_for_a_small_chapter_with_a_cpu_timing(tmp_path):
     assert "## A suggested schedule" in page and "## Handing out the student edition" in page
     assert "## GPU time on Colab and Kaggle" in page and "30 s on the GPU of the stored runs" in page
     assert "Online and offline data" not in page  # the demo chapter reads no CIFAR-10
-    assert "| MNIST | 9 |" in page and "| CelebA | — |" in page and "non-commercial" in page
+    assert "| MNIST | 99 |" in page and "| CelebA | — |" in page and "non-commercial" in page
     assert "{datasets}" not in page and page == render_guide(folder, tmp_path / "cpu.json")
     assert "not measured yet" in render_guide(folder, tmp_path / "missing.json")
-    save_pretrained_timing("09_demo", 41.0, "cpu (2 threads)", tmp_path / "cpu.json")
+    save_pretrained_timing("99_demo", 41.0, "cpu (2 threads)", tmp_path / "cpu.json")
     assert "6.9 min · cpu (2 threads) | 41 s · cpu (2 threads) |" in render_guide(folder, tmp_path / "cpu.json")
     assert dataset_table([]).count("| — |") == 3
 
 
 def test_the_command_writes_and_checks_the_page(tmp_path, capsys):
-    page = tmp_path / "instructors.md"
-    assert guide.main(["--check", "--output", str(page)]) == 1 and "run `make student`" in capsys.readouterr().out
-    assert guide.main(["--output", str(page)]) == 0 and page.read_text() == render_guide()
-    assert guide.main(["--check", "--output", str(page)]) == 0 and "up to date" in capsys.readouterr().out
+    page, intro, setup = tmp_path / "instructors.md", tmp_path / "intro.md", tmp_path / "setup.md"
+    for path in (intro, setup):
+        path.write_text(f"# Intro\n\n{guide.TABLE_START}\n| old |\n{guide.TABLE_END}\n\nMore.\n")
+    args = ["--output", str(page), "--intro", str(intro), "--setup", str(setup)]
+    assert guide.main(["--check", *args]) == 1 and "run `make student`" in capsys.readouterr().out
+    assert guide.main(args) == 0 and page.read_text() == render_guide()
+    assert "| old |" not in intro.read_text() and intro.read_text().endswith(f"{guide.TABLE_END}\n\nMore.\n")
+    assert "With `COURSE_PRETRAINED=1`" in setup.read_text() and "| old |" not in setup.read_text()
+    assert guide.main(["--check", *args]) == 0 and "up to date" in capsys.readouterr().out
+
+
+def test_the_introductions_runs_table_is_up_to_date_with_each_chapters_stored_run():
+    """The introduction states the device each chapter's stored run used, as the notebooks' metadata says."""
+    text = guide.INTRO_FILE.read_text(encoding="utf-8")
+    assert text == guide.with_table(text, guide.runs_table(CHAPTERS)), (
+        "book/intro.md's table of the stored runs is out of date: run `make student`.")
+    for path in CHAPTERS:
+        course = nbformat.read(path, as_version=4).metadata.get("course", {})
+        device = guide.device_name(course["device"]) if course.get("mode") == "full" else "not run in full yet"
+        assert f"`../notebooks/{path.stem}` | {device} |" in text
+
+
+def test_the_setup_pages_table_of_what_course_pretrained_covers_is_up_to_date():
+    text = guide.SETUP_FILE.read_text(encoding="utf-8")
+    table = guide.pretrained_table(CHAPTERS, load_timings(guide.TIMINGS_FILE))
+    assert text == guide.with_table(text, table), "book/setup.md's table is out of date: run `make student`."
+
+
+def test_pretrained_table_says_what_each_chapter_loads_or_trains(tmp_path, monkeypatch):
+    import utils.settings
+
+    monkeypatch.setitem(utils.settings.SIZES, "92_demo", DEMO_SIZES)
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"ch91_a": {"chapter": "91_demo"}}))
+    cells = {"91_demo": "train_or_load(run, 'ch91_a', m, f)\ntrain_or_load(run, 'ch91_b', m, f)",
+             "92_demo": "print(1)", "93_demo": "print(1)"}
+    for stem, code in cells.items():
+        nbformat.write(new_notebook(cells=[new_code_cell(code)]), tmp_path / f"{stem}.ipynb")
+    timings = {"91_demo": {"wall_s": 600.0, "device": "cpu", "pretrained": {"wall_s": 30.0, "device": "cpu"}}}
+    table = guide.pretrained_table(sorted(tmp_path.glob("9*.ipynb")), timings, manifest)
+    assert "| {doc}`../notebooks/91_demo` | loads `ch91_a`; trains `ch91_b` (not published yet) | 10.0 min | 30 s |" \
+        in table
+    assert "| {doc}`../notebooks/92_demo` | not covered yet: no published weights, so it trains | not measured yet" \
+        in table, "92_demo has epoch settings but no weights"
+    assert "| {doc}`../notebooks/93_demo` | nothing to load: it trains no model for long |" in table
+
+
+def test_runs_table_names_devices_for_readers_and_needs_its_markers(tmp_path):
+    assert [guide.device_name(d) for d in ("cpu (2 threads)", "cuda (NVIDIA H100 80GB HBM3)", "mps (Apple GPU)")] \
+        == ["CPU (2 threads)", "GPU (NVIDIA H100 80GB HBM3)", "Apple GPU"]
+    full = {"mode": "full", "device": "cpu (4 threads)", "wall_s": 100.0}
+    nbformat.write(chapter(course=full), tmp_path / "09_a.ipynb")
+    nbformat.write(chapter(course={"mode": "smoke", "device": "cpu", "wall_s": 3.0}), tmp_path / "10_b.ipynb")
+    table = guide.runs_table(sorted(tmp_path.glob("*.ipynb")))
+    assert "| {doc}`../notebooks/09_a` | CPU (4 threads) | 1.7 min |" in table
+    assert "| {doc}`../notebooks/10_b` | not run in full yet | — |" in table
+    with pytest.raises(ValueError, match="needs the lines"):
+        guide.with_table("# Intro without the markers\n", table)
 
 
 # ---------------------------------------------------------------- CPU timings
@@ -319,6 +374,14 @@ def test_weights_needed_finds_names_passed_directly_or_through_a_dict():
     assert timings.weights_needed(new_notebook(cells=[unused])) == []
 
 
+def test_weights_needed_expands_a_name_built_in_an_f_string_to_the_published_ones():
+    nb = new_notebook(cells=[new_code_cell(
+        'for loss in ("BCE", "MSE"):\n    train_or_load(run, f"ch04_no_bn_{loss.lower()}", model, fit)')])
+    published = {"ch04_no_bn_bce": {}, "ch04_no_bn_mse": {}, "ch04_other": {}}
+    assert timings.weights_needed(nb, published) == ["ch04_no_bn_bce", "ch04_no_bn_mse"]
+    assert timings.weights_needed(nb) == ["ch04_no_bn_*"]  # nothing published: the table says it trains
+
+
 def test_time_pretrained_refuses_without_published_weights_or_when_the_run_trained(tmp_path, monkeypatch):
     path = tmp_path / "09_demo.ipynb"
     nbformat.write(new_notebook(cells=[new_code_cell(
@@ -358,6 +421,31 @@ def test_the_timings_command_reports_a_refused_pretrained_run_and_records_nothin
     output = tmp_path / "cpu.json"
     assert timings.main(["notebooks/05_cifar10_bottleneck.ipynb", "--pretrained", "--output", str(output)]) == 0
     assert "not recorded: no published weights for ch05_x" in capsys.readouterr().out and not output.exists()
+
+
+def test_from_stored_records_a_fresh_full_cpu_run_and_refuses_stale_smoke_or_gpu_runs(tmp_path, capsys):
+    from coursetools.notebooks import code_sha256
+
+    path = tmp_path / "02_mnist_autoencoder.ipynb"
+    nb = new_notebook(cells=[new_code_cell("x = 1")])
+    stored = {"mode": "full", "device": "cpu (2 threads)", "wall_s": 251.3, "code_sha256": code_sha256(nb)}
+    for change, refused in [({}, None), ({"mode": "smoke"}, "not from a full run"),
+                            ({"code_sha256": "0" * 64}, "not from a full run"),
+                            ({"device": "cuda (NVIDIA H200)"}, "not a CPU")]:
+        nb.metadata["course"] = {**stored, **change}
+        nbformat.write(nb, path)
+        if refused is None:
+            assert stored_run(path) == {"wall_s": 251.3, "device": "cpu (2 threads)"}
+        else:
+            with pytest.raises(ValueError, match=refused):
+                stored_run(path)
+    output = tmp_path / "cpu.json"
+    assert timings.main([str(path), "--from-stored", "--output", str(output)]) == 0  # the GPU run: refused
+    assert "not recorded" in capsys.readouterr().out and not output.exists()
+    nb.metadata["course"] = stored
+    nbformat.write(nb, path)
+    assert timings.main([str(path), "--from-stored", "--output", str(output)]) == 0
+    assert load_timings(output) == {"02_mnist_autoencoder": {"wall_s": 251.3, "device": "cpu (2 threads)"}}
 
 
 def test_run_copy_changes_the_sizes_saves_no_weights_and_logs_no_tcp_warning(tmp_path, clean_env, capfd):

@@ -91,3 +91,21 @@ def test_upper_pinned_spots_caps_and_lets_lower_bounds_pass():
     assert not upper_pinned("numpy>=1.26") and not upper_pinned("torch")
     assert all(upper_pinned(req) for req in ("numpy<2", "numpy>=1.26,<2.1", "numpy==1.26.4", "numpy~=1.26",
                                              "torch<=2.5"))
+
+
+def test_the_pinned_version_is_the_package_version():
+    """The setup cell installs the tag ``v{VERSION}`` of utils/release.py; the package's own version must be the
+    same, so that the version a notebook pins and the version pip reports never disagree."""
+    from importlib import metadata
+
+    from coursetools.notebooks import SETUP_CELL
+    from utils.release import TAG, VERSION
+
+    tomllib = pytest.importorskip("tomllib")
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "utils.release.VERSION"}
+    assert TAG == f"v{VERSION}" and f"@{TAG}" in SETUP_CELL.replace('{REPOSITORY}', '')
+    assert metadata.version("tconv-course") == VERSION, (
+        f"the installed course is {metadata.version('tconv-course')}, utils/release.py says {VERSION}: "
+        "run `make setup` to reinstall")

@@ -162,3 +162,27 @@ def test_start_chapter_prints_once_and_records_mode_and_device(clean_env, tmp_pa
     assert stored == {"mode": "smoke", "device": settings.describe_device(run.device),
                       "versions": settings.library_versions()}
     assert stored["versions"]["torch"] == torch.__version__
+
+
+def test_start_chapter_says_when_course_pretrained_cannot_help_and_nothing_otherwise(clean_env, tmp_path, capsys):
+    from utils import pretrained
+
+    timings = tmp_path / "cpu_timings.json"
+    timings.write_text(json.dumps({"06_dcgan_faces": {"wall_s": 8005.9, "device": "cpu (2 threads)"}}))
+    clean_env.setattr(pretrained, "CPU_TIMINGS", timings)
+    clean_env.setattr(pretrained, "manifest", lambda: {"ch02_x": {"chapter": "02_mnist_autoencoder"}})
+    clean_env.setenv(RESULTS_ENV, str(tmp_path / "record.json"))
+    clean_env.setenv("COURSE_DEVICE", "cpu")
+    clean_env.setattr(settings, "SIZES", {**SIZES, "06_dcgan_faces": {"full": {}, "smoke": {}}})
+    start_chapter("06_dcgan_faces")
+    assert capsys.readouterr().out.count("\n") == 1, "without the switch: the one line only"
+    clean_env.setenv("COURSE_PRETRAINED", "1")
+    start_chapter("06_dcgan_faces")
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("Mode: full") and "no published weights yet: it trains here" in lines[1]
+    assert "about 2.2 h" in lines[2] and len(lines) == 4
+    start_chapter("02_mnist_autoencoder")
+    assert capsys.readouterr().out.count("\n") == 1, "a chapter with published weights: the one line only"
+    clean_env.setenv("COURSE_PRETRAINED", "maybe")
+    with pytest.raises(ValueError, match="set it to 1"):
+        start_chapter("06_dcgan_faces")

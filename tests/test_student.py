@@ -1,9 +1,9 @@
 """The student edition (coursetools.student): how it is made, that the committed one is up to date, that it
-runs in smoke mode with every stub's check saying "no answer yet" (or ❌), and that pasting the solutions
-back gives the instructor's notebook, whose solutions pass their checks.
+runs in smoke mode with every untouched stub's check saying "⏳ no answer yet" (never ❌ or ✅), and that
+pasting the solutions back gives the instructor's notebook, whose solutions pass their checks.
 
-Stubs never raise (that is the course's choice): `answer = ...` makes a check print "no answer yet", a stub
-function returns None and its check reports it wrong, so the student edition runs top to bottom.
+Stubs never raise (that is the course's choice): `answer = ...` makes a check print "no answer yet", and so
+does a stub function that still returns None, so the student edition runs top to bottom.
 """
 
 import ast
@@ -39,7 +39,7 @@ from utils.data import data_dir
 
 ROOT = student.ROOT
 CHAPTERS = sorted((ROOT / "notebooks").glob(student.PATTERN))
-PASS, FAIL, UNANSWERED = "✅", "❌", "no answer yet"
+PASS, FAIL, PENDING, UNANSWERED = "✅", "❌", "⏳", "no answer yet"
 
 
 # ---------------------------------------------------------------- the transformation, on a small notebook
@@ -356,13 +356,16 @@ def test_the_student_edition_runs_in_smoke_mode_without_errors(student_run):
     assert any("Mode: smoke" in output_text(c) for c in cells), "the chapter did not run in smoke mode"
 
 
-def test_every_stub_says_no_answer_yet_or_wrong(student_run):
+def test_every_untouched_stub_says_no_answer_yet(student_run):
+    """Even feedback: a student who has not answered yet sees "⏳ no answer yet" from every check of every stub
+    (a stub function that returns None included), never a ❌ (or a ✅) for an answer they did not give."""
     cells, _, error = student_run
     stubs = [c for c in cells if STUDENT_STUB_TAG in cell_tags(c)]
     assert stubs and error is None, error and error[-3000:]
     for cell in stubs:
         text = output_text(cell)
-        assert (UNANSWERED in text or FAIL in text) and PASS not in text, f"stub {cell.source[:60]!r} printed {text!r}"
+        assert f"{PENDING} " in text and UNANSWERED in text, f"stub {cell.source[:60]!r} printed {text!r}"
+        assert FAIL not in text and PASS not in text, f"stub {cell.source[:60]!r} printed {text!r}"
 
 
 def test_the_pasted_back_solutions_pass_their_checks(student_run):

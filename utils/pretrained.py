@@ -4,12 +4,20 @@
 function and returning what it returns) unless ``COURSE_PRETRAINED=1`` and the weights listed in the
 manifest (``utils/weights_manifest.json``) are found and match their sha256: then it loads them into
 ``model`` and returns the training history saved with them. Either way it prints which it did.
+
+The weights are looked for in the checkout's ``weights/`` folder, in the ``weights/`` folder of the local copy
+the course was installed from (``pip install /path/to/copy``), in the data folder's ``weights/`` cache, and
+last downloaded from the pinned release; a missing or damaged file makes the chapter train, saying how to
+restore it. ``unpublished_notice`` is what ``start_chapter`` prints, with the switch on, for a chapter that
+has no published weights and trains for long: how long, from the book's CPU timings (``cpu_timings.json``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,9 +30,13 @@ from utils.results import write_record
 PRETRAINED_ENV = "COURSE_PRETRAINED"
 WEIGHTS_OUT_ENV = "COURSE_WEIGHTS_OUT"  # set by the execution tool (full runs): save the weights there
 MANIFEST = Path(__file__).with_name("weights_manifest.json")
-CHECKOUT_WEIGHTS = Path(__file__).resolve().parents[1] / "weights"
+CPU_TIMINGS = Path(__file__).with_name("cpu_timings.json")  # written by coursetools.timings (make timings)
+CHECKOUT = Path(__file__).resolve().parents[1]
+CHECKOUT_WEIGHTS = CHECKOUT / "weights"
+DISTRIBUTION = "tconv-course"  # the package's name for pip (pyproject.toml)
 ROLES = ("weights", "history")
 LOADED = "loaded_from_book"  # the key train_or_load adds to a loaded history
+LONG_TRAINING_S = 120  # a chapter whose CPU run takes longer says so when COURSE_PRETRAINED=1 cannot help
 
 
 def pretrained_wanted() -> bool:
@@ -51,14 +63,13 @@ def train_or_load(run, name: str, model: torch.nn.Module, train: Callable[[], ob
             model.load_state_dict(torch.load(paths["weights"], map_location=run.device, weights_only=True))
             history = torch.load(paths["history"], map_location="cpu", weights_only=True)
             entry = manifest()[name]
-            print(f"Loaded the book's trained weights for {name} ({paths['weights'].name}, from the full run "
-                  f"on {entry['device']}) instead of training.")
+            print(f"Loaded the book's trained weights for {name} (trained on {entry['device']}).")
             if isinstance(history, dict):
                 history[LOADED] = True  # so that training_time() says whose run took the time
             return history
         print(f"Training {name} here: {reason}.")
     else:
-        print(f"Training {name} here (set {PRETRAINED_ENV}=1 to load the book's trained weights instead).")
+        print(f"Training {name} here ({PRETRAINED_ENV}=1 loads the book's weights instead).")
     history = train()
     save_weights(run, name, model, history)
     return history
@@ -93,26 +104,90 @@ def find_weights(name: str) -> tuple[dict[str, Path] | None, str]:
     return paths, ""
 
 
-def _verified_file(info: dict, published: str) -> tuple[Path | None, str]:
-    """Find (the checkout, then the cache, then a download) one file and check its sha256."""
+def install_source() -> Path | None:
+    """Return the local folder (a copy or a clone) that this very package was installed from, read from pip's
+    ``direct_url.json``; None for a checkout, an editable install or an install from the internet."""
+    from importlib import metadata
 
-    for path in (CHECKOUT_WEIGHTS / info["file"], data_dir() / "weights" / info["file"]):
-        if path.is_file():
-            if sha256sum(path) == info["sha256"]:
-                return path, ""
-            return None, (f"{info['file']} does not match the manifest's sha256 (an older or damaged copy); "
-                          "delete it, or pull the version the manifest belongs to")
-    url = (repository_file_url(f"weights/{info['file']}") if published == "repository"
-           else release_asset_url(info["file"]))
-    target = data_dir() / "weights" / info["file"]
+    here = Path(__file__).resolve()
+    for installed in metadata.distributions(name=DISTRIBUTION):
+        if Path(installed.locate_file("utils/pretrained.py")).resolve() != here:
+            continue  # another installation of the course, not the one running
+        url = json.loads(installed.read_text("direct_url.json") or "{}").get("url", "")
+        if url.startswith("file:"):
+            return Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
+    return None
+
+
+def weights_folders() -> list[Path]:
+    """Return the folders that may hold the book's weights: the checkout's ``weights/`` and that of the local
+    copy the course was installed from (when it was), without duplicates."""
+    source = install_source()
+    checkout = (CHECKOUT / "pyproject.toml").is_file() or CHECKOUT_WEIGHTS.is_dir()  # not site-packages/weights
+    folders = ([CHECKOUT_WEIGHTS] if checkout else []) + ([source / "weights"] if source else [])
+    return list(dict.fromkeys(folders))
+
+
+def _restore_hint(file: str, root: Path | None = None) -> str:
+    """Say how to get ``weights/file`` back into the copy of the course at ``root`` (default: the checkout, else
+    the local copy the course was installed from): with git in a clone, else by copying it into the cache."""
+    roots = [root] if root else [CHECKOUT, install_source()]
+    clone = next((r for r in roots if r and (r / ".git").exists()), None)
+    if clone:
+        return f"restore it with `git checkout -- weights/{file}` in {clone}"
+    return f"copy weights/{file} from the course's repository into {data_dir() / 'weights'}"
+
+
+def _verified_file(info: dict, published: str) -> tuple[Path | None, str]:
+    """Find one file (the checkout or install copy, then the cache, then a download) and check its sha256."""
+    file = info["file"]
+    for folder in weights_folders():
+        if (folder / file).is_file():
+            if sha256sum(folder / file) == info["sha256"]:
+                return folder / file, ""
+            return None, (f"{folder / file} does not match the manifest's sha256 (an older or damaged copy): "
+                          f"{_restore_hint(file, folder.parent)}, or pull the version the manifest belongs to")
+    target = data_dir() / "weights" / file
+    if target.is_file() and sha256sum(target) == info["sha256"]:
+        return target, ""
+    target.unlink(missing_ok=True)  # a damaged copy in the cache: download it again
+    url = repository_file_url(f"weights/{file}") if published == "repository" else release_asset_url(file)
     try:
-        fetch(url, target, info["file"])
+        fetch(url, target, file)
     except DataNotFoundError as error:
-        return None, str(error).rstrip(".")
+        tried = ", ".join(str(folder) for folder in [*weights_folders(), target.parent])
+        return None, f"{file} is in none of {tried}. {str(error).rstrip('.')}: {_restore_hint(file)}"
     if sha256sum(target) != info["sha256"]:
         target.unlink()
-        return None, f"the downloaded {info['file']} does not match the manifest's sha256"
+        return None, f"the downloaded {file} does not match the manifest's sha256"
     return target, ""
+
+
+def cpu_timings() -> dict:
+    """Return the book's measured CPU run times: chapter -> {"wall_s", "device", ...} ({} without the file)."""
+    return json.loads(CPU_TIMINGS.read_text()) if CPU_TIMINGS.exists() else {}
+
+
+def format_seconds(seconds: float) -> str:
+    """Return "19 s", "6.9 min" or "2.5 h"."""
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.1f} min" if seconds < 5400 else \
+        f"{seconds / 3600:.1f} h"
+
+
+def unpublished_notice(chapter: str, mode: str = "full") -> str | None:
+    """With ``COURSE_PRETRAINED=1`` in full mode, say that ``chapter`` has no published weights and trains here,
+    and for how long on a CPU (the book's timings); None when the switch is off, in smoke mode, when the
+    chapter's weights are published, or when its whole CPU run is short."""
+    if mode != "full" or not pretrained_wanted() or any(e["chapter"] == chapter for e in manifest().values()):
+        return None
+    timing = cpu_timings().get(chapter)
+    if timing and timing["wall_s"] < LONG_TRAINING_S:
+        return None
+    how_long = ("How long on a CPU is not measured yet" if not timing else
+                f"On a CPU that takes about {format_seconds(timing['wall_s'])} (the book's timing, {timing['device']})")
+    return (f"{PRETRAINED_ENV}=1, but this chapter has no published weights yet: it trains here.\n"
+            f"{how_long}; a GPU is much faster.\n"
+            "COURSE_MODE=smoke runs it on a small subset in about a minute.")
 
 
 def save_weights(run, name: str, model: torch.nn.Module, history) -> None:

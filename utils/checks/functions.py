@@ -73,9 +73,10 @@ def _counting_calls(names: Iterable[str]):
 
 
 def check_calls(func: Callable, cases: Iterable[tuple[tuple, torch.Tensor]], name: str | None = None,
-                once: str | None = None, forbid: Sequence[str] = ()) -> Verdict:
+                once: str | None = None, forbid: Sequence[str] = (), hint: str = "") -> Verdict:
     """Check ``func(*args)`` against each ``(args, expected tensor)`` case and how it computes them: exactly
-    one call of ``F.<once>`` per case (if given) and no call of any ``F.<forbid>`` (chapter 1)."""
+    one call of ``F.<once>`` per case (if given) and no call of any ``F.<forbid>`` (chapter 1). ``hint`` is
+    added to the verdict when the shape is right but the values are not."""
     name = name or getattr(func, "__name__", "function")
     if _unanswered(func):
         return _verdict(False, name, f"{NO_ANSWER}: replace the `...` with your function.")
@@ -100,5 +101,6 @@ def check_calls(func: Callable, cases: Iterable[tuple[tuple, torch.Tensor]], nam
             return _verdict(False, name, f"{name}({shapes}) has shape {tuple(result.shape)}, not "
                                          f"{tuple(expected.shape)}.")
         if not torch.allclose(result.detach().double(), expected.double(), atol=1e-5, rtol=1e-4):
-            return _verdict(False, name, f"{name}({shapes}) has the right shape but wrong values.")
+            return _verdict(False, name, f"{name}({shapes}) has the right shape but wrong values."
+                                         + (f" {hint}" if hint else ""))
     return _verdict(True, name)
