@@ -12,7 +12,15 @@ from conftest import ROOT
 from torch import nn
 
 from utils import autoencoders
-from utils.autoencoders import ConvAutoencoder, fit, he_init, reconstruct, terms_per_output, train_one_epoch
+from utils.autoencoders import (
+    ConvAutoencoder,
+    fit,
+    he_init,
+    hold_out,
+    reconstruct,
+    terms_per_output,
+    train_one_epoch,
+)
 
 MARKER = "# Saved in utils/autoencoders.py"
 
@@ -115,7 +123,30 @@ def test_fit_lowers_the_loss_and_keeps_the_watched_reconstructions():
     model = he_init(ConvAutoencoder(code_size=8), data[:1])
     history, snapshots = fit(model, data, data[:16], epochs=4, batch_size=16, max_lr=1e-2,
                              watch=data[:2], watch_epochs=(1, 4))
-    assert set(history) == {"train", "test"} and len(history["train"]) == len(history["test"]) == 4
-    assert history["test"][-1] < history["test"][0]
+    assert set(history) == {"train", "valid"} and len(history["train"]) == len(history["valid"]) == 4
+    assert history["valid"][-1] < history["valid"][0]
     assert list(snapshots) == ["after epoch 1", "after epoch 4"]
     assert snapshots["after epoch 4"].shape == (2, 1, 28, 28)
+
+
+def test_fit_writes_a_few_progress_updates_not_one_per_epoch(capsys):
+    torch.manual_seed(0)
+    model, data = nn.Sequential(nn.Linear(3, 2), nn.Sigmoid(), nn.Linear(2, 3)), torch.randn(50, 3)
+    fit(model, data, data[:10], epochs=300, batch_size=50, max_lr=0.1)
+    written = capsys.readouterr().out
+    assert "300/300" in written and "valid_mse=" in written  # the bar ends with the last epoch's losses
+    assert written.count("\r") < 20  # not one line per epoch (chapter 2's 1,000-epoch run wrote 208 kB)
+
+
+def test_hold_out_splits_off_a_reproducible_random_validation_set():
+    images, labels = torch.arange(100.0).view(100, 1, 1, 1), torch.arange(100)
+    train, train_labels, valid, valid_labels = hold_out(images, labels, 20, seed=3)
+    assert len(train) == 80 and len(valid) == 20 and torch.equal(valid.flatten().long(), valid_labels)
+    assert torch.equal(train.flatten().long(), train_labels)  # images and labels stay paired
+    assert sorted(train_labels.tolist() + valid_labels.tolist()) == list(range(100))  # a partition
+    assert train_labels.diff().gt(0).all()  # the original order is kept within each part
+    assert valid_labels.tolist() != list(range(80, 100))  # random, not the last 20
+    assert torch.equal(hold_out(images, labels, 20, seed=3)[3], valid_labels)  # its own generator:
+    torch.manual_seed(123)  # the global random state does not change the split
+    assert torch.equal(hold_out(images, labels, 20, seed=3)[3], valid_labels)
+    assert not torch.equal(hold_out(images, labels, 20, seed=4)[3], valid_labels)

@@ -168,3 +168,14 @@ def test_a_broken_explorer_is_caught(driver, site):
     base = open_page(driver, site, "broken", broken)
     errors = own_errors(driver.get_log("browser"), base)
     assert any("drawn is not defined" in e for e in errors), errors
+
+
+def test_the_latent_explorer_draws_its_contours(driver, site, latent):
+    angle = np.linspace(0, 2 * np.pi, 40, endpoint=False)
+    rings = {f"{r}σ": r * np.stack([np.cos(angle), np.sin(angle)], 1) for r in (1, 2)}
+    base = open_page(driver, site, "contours", latent_plane_explorer(*latent, contours=rings))
+    assert wait_for(driver, f"return document.querySelectorAll('{LATENT} polygon.x-contour').length === 2")
+    first = f"document.querySelector('{LATENT} polygon.x-contour')"
+    points = driver.execute_script(f"return {first}.getAttribute('points')")
+    assert len(points.split()) == 40
+    assert own_errors(driver.get_log("browser"), base) == []

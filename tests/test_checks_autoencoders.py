@@ -1,10 +1,12 @@
-"""utils.checks.autoencoders: the low-rank (PCA) error, the number of components, slerp, the least-MSE image."""
+"""utils.checks.autoencoders: the low-rank (PCA) error, the number of components, slerp, the half-grey curve, the
+least-MSE image."""
 
 import pytest
 import torch
 
 from utils.checks.autoencoders import (
     _slerp_reference,
+    check_half_grey_curve,
     check_low_rank_mse,
     check_mse_optimum,
     check_pca_components,
@@ -70,7 +72,7 @@ def test_check_slerp_keeps_the_norm_of_unit_vectors():
      "do not follow the slerp formula"),
     (lambda a, b, steps: right_slerp(b, a, steps), "start at a"),
     (lambda a, b, steps: right_slerp(a, b, steps)[1:], "expected a tensor shaped (5, 4)"),
-    (lambda a, b, steps: None, "got NoneType"),
+    (lambda a, b, steps: [a, b], "got list"),
 ])
 def test_check_slerp_explains_wrong_answers(func, message, capsys):
     assert not check_slerp(func, name="slerp")
@@ -81,6 +83,19 @@ def test_check_slerp_explains_wrong_answers(func, message, capsys):
 def test_check_slerp_without_an_answer(capsys):
     assert not check_slerp(...)
     assert "no answer yet" in capsys.readouterr().out
+
+
+def test_check_slerp_on_the_untouched_stub_says_no_answer_yet_not_a_cross(capsys):
+    def slerp(z_a, z_b, steps):
+        ...  # chapter 3's stub, run as it is
+
+    def not_written(z_a, z_b, steps):
+        raise NotImplementedError
+
+    for stub in (slerp, not_written):
+        assert not check_slerp(stub)
+        out = capsys.readouterr().out
+        assert out.startswith("⏳") and "no answer yet" in out and "❌" not in out
 
 
 def _pca_psnr_per_k(train, test):
@@ -169,3 +184,62 @@ def test_check_mse_optimum_rejects_missing_and_malformed_answers(capsys):
     assert "expected a torch.Tensor" in capsys.readouterr().out
     assert not check_mse_optimum(targets, targets, name="blur")
     assert "blur: wrong shape (2, 3, 4, 4)" in capsys.readouterr().out
+
+
+def _digit_pairs():
+    """Ten pairs of 'digits': a vertical and a horizontal bar of ink 1 with grey edges, overlapping in the middle."""
+    x_a, x_b = torch.zeros(10, 1, 8, 8), torch.zeros(10, 1, 8, 8)
+    x_a[:, :, :, 3:5], x_b[:, :, 3:5, :] = 1.0, 1.0
+    x_a[:, :, :, 2] = torch.linspace(0.3, 0.6, 10).view(10, 1, 1)  # a grey edge, different in every image
+    x_b[:5, :, 6, :] = 0.5  # half the second images have a grey line
+    return x_a, x_b
+
+
+def _right_curve(x_a, x_b, steps=11):
+    curve = []
+    for t in torch.linspace(0, 1, steps).tolist():
+        faded = (1 - t) * x_a + t * x_b
+        ink = faded > 0.25
+        curve.append((((faded < 0.75) & ink).sum(dim=(1, 2, 3)) / ink.sum(dim=(1, 2, 3)).clamp(min=1)).mean())
+    return torch.stack(curve)
+
+
+def test_check_half_grey_curve_accepts_the_curve_as_a_tensor_or_a_list(capsys):
+    x_a, x_b = _digit_pairs()
+    curve = _right_curve(x_a, x_b)
+    assert curve[5] > curve[0] + 0.3 and torch.allclose(curve[3:8], curve[5].expand(5), atol=0.1)  # the plateau
+    assert check_half_grey_curve(curve, x_a, x_b)
+    assert check_half_grey_curve(curve.tolist(), x_a, x_b)
+    assert "✅ half_grey_curve: correct." in capsys.readouterr().out
+
+
+def _pooled(x_a, x_b):
+    shares = []
+    for t in torch.linspace(0, 1, 11).tolist():
+        faded = (1 - t) * x_a + t * x_b
+        shares.append(((faded > 0.25) & (faded < 0.75)).sum() / (faded > 0.25).sum())
+    return torch.stack(shares)
+
+
+@pytest.mark.parametrize(("mistake", "message"), [
+    ("percent", "percentages"),
+    ("pooled", "pooled together"),
+    ("reversed t", "should be"),
+    ("ten steps", "expected 11 numbers"),
+    ("not numbers", "expected 11 numbers, got str"),
+])
+def test_check_half_grey_curve_explains_the_plausible_mistakes(mistake, message, capsys):
+    x_a, x_b = _digit_pairs()
+    curve = _right_curve(x_a, x_b)
+    answer = {"percent": 100 * curve, "pooled": _pooled(x_a, x_b), "reversed t": curve.flip(0),
+              "ten steps": curve[:10], "not numbers": "plateau"}[mistake]
+    assert not check_half_grey_curve(answer, x_a, x_b)
+    out = capsys.readouterr().out
+    assert out.startswith("❌") and message in out
+
+
+def test_check_half_grey_curve_without_an_answer(capsys):
+    x_a, x_b = _digit_pairs()
+    assert not check_half_grey_curve(..., x_a, x_b)
+    out = capsys.readouterr().out
+    assert out.startswith("⏳") and "no answer yet" in out

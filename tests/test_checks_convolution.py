@@ -1,60 +1,194 @@
 """utils.checks.convolution: each check accepts a right answer and rejects the plausible wrong ones.
 
-Also chapter 4's exercise 4.1 (the code size of a convolutional encoder, checked with ``check_number``).
+The box filter of chapter 4 (``check_box_filter``) is tested with chapter 4's other checks, in
+test_checks_denoising.py.
 """
 
 import itertools
 
-import nbformat
 import pytest
 import torch
 import torch.nn.functional as F
-from conftest import ROOT
 from torch import nn
 
-from coursetools.notebooks import cell_tags
-from utils.checks.answers import check_number
 from utils.checks.convolution import (
     check_bilinear_upsampler,
-    check_box_filter,
+    check_flat_gradient_kernel,
     check_layer_sizes,
     check_output_padding,
     check_transpose_by_hand,
     check_transpose_layer,
     check_upsampling_settings,
 )
+from utils.checks.functions import check_calls
 
 
-def stamp(x, kernel, stride, flip=False):
+def stamp(x, kernel, stride, padding=0, flip=False, crop_top=None):
+    """The scatter form of a transpose convolution, then the crop its padding makes (``crop_top`` rows and
+    columns from the top and left, the rest from the bottom and right: a wrong crop when not ``padding``)."""
     kernel = kernel.flip(0, 1) if flip else kernel
     (h, w), (kh, kw) = x.shape, kernel.shape
     out = torch.zeros((h - 1) * stride + kh, (w - 1) * stride + kw)
     for i in range(h):
         for j in range(w):
             out[i * stride:i * stride + kh, j * stride:j * stride + kw] += x[i, j] * kernel
+    top = padding if crop_top is None else crop_top
+    bottom = 2 * padding - top
+    return out[top:out.shape[0] - bottom, top:out.shape[1] - bottom]
+
+
+def gather(x, kernel, stride, padding):
+    """The gather form: each output pixel sums the kernel taps whose stamp reaches it."""
+    (h, w), (kh, kw) = x.shape, kernel.shape
+    out = torch.zeros((h - 1) * stride + kh - 2 * padding, (w - 1) * stride + kw - 2 * padding)
+    for r, c in itertools.product(range(out.shape[0]), range(out.shape[1])):
+        for a, b in itertools.product(range(kh), range(kw)):
+            i, j = r + padding - a, c + padding - b
+            if i % stride == 0 and j % stride == 0 and 0 <= i // stride < h and 0 <= j // stride < w:
+                out[r, c] += x[i // stride, j // stride] * kernel[a, b]
     return out
 
 
-def test_check_transpose_by_hand_wants_stamps_without_convolution_functions(verdict):
+def test_check_transpose_by_hand_wants_stamps_and_the_crop_without_convolution_functions(verdict):
     assert check_transpose_by_hand(stamp) and "correct" in verdict()
-    assert not check_transpose_by_hand(lambda x, k, s: stamp(x, k, s, flip=True))
-    assert "wrong values" in verdict()
-    assert not check_transpose_by_hand(lambda x, k, s: stamp(x, k, 1)) and "has shape" in verdict()
+    assert check_transpose_by_hand(gather) and "correct" in verdict()
+    assert not check_transpose_by_hand(lambda x, k, s, p: stamp(x, k, s, p, flip=True))
+    message = verdict()
+    assert "wrong values" in message and "not flipped" in message
+    assert not check_transpose_by_hand(lambda x, k, s, p: stamp(x, k, s, p, crop_top=2 * p))
+    message = verdict()
+    assert "wrong values" in message and "as many rows" in message
+    assert not check_transpose_by_hand(lambda x, k, s, p: stamp(x, k, 1, p)) and "has shape" in verdict()
+    assert not check_transpose_by_hand(lambda x, k, s, p: stamp(x, k, s))  # padding ignored: uncropped
+    assert "has shape (7, 5), not (5, 3)" in verdict()
+    padded_like_a_convolution = lambda x, k, s, p: stamp(F.pad(x, (p, p, p, p)), k, s)  # noqa: E731
+    assert not check_transpose_by_hand(padded_like_a_convolution) and "has shape" in verdict()
 
-    def library(x, k, s):
-        return F.conv_transpose2d(x[None, None], k[None, None], stride=s)[0, 0]
+    def library(x, k, s, p):
+        return F.conv_transpose2d(x[None, None], k[None, None], stride=s, padding=p)[0, 0]
 
     assert not check_transpose_by_hand(library) and "calls F.conv_transpose2d" in verdict()
 
-    def zero_insertion(x, k, s):
+    def zero_insertion(x, k, s, p):
         stretched = torch.zeros((x.shape[0] - 1) * s + 1, (x.shape[1] - 1) * s + 1)
         stretched[::s, ::s] = x
-        padded = F.pad(stretched, (k.shape[1] - 1,) * 2 + (k.shape[0] - 1,) * 2)
+        padded = F.pad(stretched, (k.shape[1] - 1 - p,) * 2 + (k.shape[0] - 1 - p,) * 2)
         return F.conv2d(padded[None, None], k.flip(0, 1)[None, None])[0, 0]
 
     assert not check_transpose_by_hand(zero_insertion) and "calls F.conv2d" in verdict()
-    assert not check_transpose_by_hand(lambda x, k, s: None) and "no answer yet" in verdict()
+    assert not check_transpose_by_hand(lambda x, k, s, p: None) and "⏳" in verdict()
+    assert not check_transpose_by_hand(...) and "no answer yet" in verdict()
     assert F.conv2d is torch.conv2d and F.conv_transpose2d is torch.conv_transpose2d  # restored
+
+
+def test_the_wrong_padding_of_exercise_1_6_gets_a_hint_not_the_answer(verdict):
+    """Exercise 1.6: Cᵀ of a stride-3, padding-2 convolution on 13×13. Padding 1 without output_padding gives
+    the right shape with the wrong values; the hint says so without naming the padding."""
+    kernel = torch.tensor([[1.0, 2, 0], [0, 1, 0], [-1, 0, 1]]).view(1, 1, 3, 3)
+    n = 13 * 13
+    C = F.conv2d(torch.eye(n).view(n, 1, 13, 13), kernel, stride=3, padding=2).view(n, -1).T
+    ys = torch.randn(3, 1, 1, 5, 5, generator=torch.Generator().manual_seed(0))
+    cases = [((y,), (C.T @ y.flatten()).view(1, 1, 13, 13)) for y in ys]
+    hint = "Two settings give a 13×13 output; section 3 checked which one is Cᵀ."
+
+    def upsample(y, stride=3, padding=2, output_padding=2):
+        return F.conv_transpose2d(y, kernel, stride=stride, padding=padding, output_padding=output_padding)
+
+    assert check_calls(upsample, cases, once="conv_transpose2d", hint=hint) and "correct" in verdict()
+    assert not check_calls(lambda y: upsample(y, padding=1, output_padding=0), cases, name="upsample",
+                           once="conv_transpose2d", hint=hint)
+    message = verdict()
+    assert "right shape but wrong values" in message and hint in message and "padding=" not in message
+    assert not check_calls(lambda y: upsample(y, output_padding=0), cases, name="upsample",
+                           once="conv_transpose2d", hint=hint)
+    assert "has shape (1, 1, 11, 11), not (1, 1, 13, 13)" in verdict()
+    flipped = lambda y: F.conv_transpose2d(y, kernel.flip(-1, -2), stride=3, padding=2,  # noqa: E731
+                                           output_padding=2)
+    assert not check_calls(flipped, cases, name="upsample", once="conv_transpose2d", hint=hint)
+    assert "wrong values" in verdict()
+    assert not check_calls(lambda y: (C.T @ y.flatten()).view(1, 1, 13, 13), cases, name="upsample",
+                           once="conv_transpose2d", hint=hint)
+    assert "0 times" in verdict()
+
+
+def nearest_flat(w):
+    """The right answer: each quarter moved by the same amount, to the mean of the four quarter sums."""
+    w = w.clone()
+    sums = [w[a::2, b::2].sum() for a in (0, 1) for b in (0, 1)]
+    mean = sum(sums) / 4
+    for (a, b), total in zip(itertools.product((0, 1), repeat=2), sums):
+        w[a::2, b::2] -= (total - mean) / w[a::2, b::2].numel()
+    return w
+
+
+def test_check_flat_gradient_kernel_accepts_the_nearest_flat_kernel(verdict):
+    assert check_flat_gradient_kernel(nearest_flat) and "✅" in verdict()
+    assert check_flat_gradient_kernel(lambda w: nearest_flat(w).double(), name="f") and "correct" in verdict()
+
+    def in_place(w):
+        w -= w - nearest_flat(w)
+        return w
+
+    assert check_flat_gradient_kernel(in_place, name="f") and "correct" in verdict()
+
+
+def quadrants_equalised(w):
+    """A plausible mistake: the four contiguous k/2 × k/2 blocks, not the four parity classes."""
+    w, h = w.clone(), w.shape[0] // 2
+    blocks = [(slice(0, h), slice(0, h)), (slice(0, h), slice(h, None)), (slice(h, None), slice(0, h)),
+              (slice(h, None), slice(h, None))]
+    sums = [w[b].sum() for b in blocks]
+    for b, total in zip(blocks, sums):
+        w[b] -= (total - sum(sums) / 4) / w[b].numel()
+    return w
+
+
+def always_divided_by_four(w):
+    """A plausible mistake: the 4×4 answer (four entries per quarter) used for every kernel size."""
+    w = w.clone()
+    sums = [w[a::2, b::2].sum() for a in (0, 1) for b in (0, 1)]
+    for (a, b), total in zip(itertools.product((0, 1), repeat=2), sums):
+        w[a::2, b::2] -= (total - sum(sums) / 4) / 4
+    return w
+
+
+def zero_quarter_sums(w):
+    """Flat, but not the nearest: every quarter sum moved to 0 instead of to their mean."""
+    w = w.clone()
+    for a, b in itertools.product((0, 1), repeat=2):
+        w[a::2, b::2] -= w[a::2, b::2].mean()
+    return w
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda w: w, "still has a period-2 pattern"),
+    (lambda w: w - w.mean(), "still has a period-2 pattern"),
+    (quadrants_equalised, "still has a period-2 pattern"),
+    (always_divided_by_four, "for a 6×6 kernel"),
+    (zero_quarter_sums, "the smallest change that flattens it is"),
+    (lambda w: torch.zeros_like(w), "the smallest change that flattens it is"),
+    (lambda w: torch.full_like(w, w.mean().item()), "the smallest change that flattens it is"),
+    (lambda w: w[:2, :2], "return a 4×4 tensor"),
+    (lambda w: w.tolist(), "returned list"),
+    (lambda w: nearest_flat(w) * (float("inf") if w.shape[0] == 6 else 1), "6×6 kernel it returned a kernel with inf"),
+])
+def test_check_flat_gradient_kernel_rejects_plausible_wrong_answers(verdict, wrong, message):
+    assert not check_flat_gradient_kernel(wrong, name="f")
+    assert message in verdict()
+
+
+def test_check_flat_gradient_kernel_unanswered_and_crashing(verdict):
+    assert not check_flat_gradient_kernel(...) and "⏳ function: no answer yet" in verdict()
+
+    def stub(w):
+        ...
+
+    assert not check_flat_gradient_kernel(stub) and "⏳ stub: no answer yet" in verdict()
+
+    def crashes(w):
+        return w @ torch.ones(3)
+
+    assert not check_flat_gradient_kernel(crashes) and "raised RuntimeError" in verdict()
 
 
 def right_settings(k, s):
@@ -178,90 +312,3 @@ def test_check_layer_sizes_for_convolutions(verdict):
     x = torch.randn(1, 3, 8, 8)
     assert check_layer_sizes([4, 1], model, x, layer_type=nn.Conv2d, name="D") and "✅ D" in verdict()
     assert not model.training
-
-
-# Chapter 4: the box filter and exercise 4.1, checked against the chapter's cells.
-
-NOTEBOOK = ROOT / "notebooks" / "04_denoising_autoencoder.ipynb"
-
-
-def read_chapter():
-    """Chapter 4 as stored: the tests below check its cells."""
-    return nbformat.read(NOTEBOOK, as_version=4)
-
-
-def box_filter(images, k):
-    return F.conv2d(images, torch.full((1, 1, k, k), 1 / k**2), padding=k // 2)
-
-
-def test_check_box_filter_accepts_one_conv2d_call(verdict):
-    assert check_box_filter(box_filter) and "correct" in verdict()
-    assert F.conv2d is torch.conv2d  # the counting wrappers are gone again
-
-
-@pytest.mark.parametrize("wrong, message", [
-    (lambda x, k: F.avg_pool2d(x, k, stride=1, padding=k // 2), "calls F.avg_pool2d"),
-    (lambda x, k: nn.AvgPool2d(k, stride=1, padding=k // 2)(x), "calls F.avg_pool2d"),
-    (lambda x, k: F.conv2d(x, torch.ones(1, 1, k, k), padding=k // 2), "wrong values"),  # a sum
-    (lambda x, k: F.conv2d(x, torch.full((1, 1, k, k), 1 / k**2)), "has shape"),  # no padding
-    (lambda x, k: F.conv2d(x, torch.full((1, 1, k, k), 1 / k**2), padding=1), "has shape"),  # k=3 only
-    (lambda x, k: F.conv2d(F.pad(x, (k // 2,) * 4, mode="reflect"),
-                           torch.full((1, 1, k, k), 1 / k**2)), "wrong values"),  # not zero padding
-    (lambda x, k: F.conv2d(F.conv2d(x, torch.full((1, 1, 1, k), 1 / k), padding=(0, k // 2)),
-                           torch.full((1, 1, k, 1), 1 / k), padding=(k // 2, 0)), "2 times"),  # separable
-    (lambda x, k: box_filter(x, k) / box_filter(torch.ones_like(x), k), "2 times"),  # mean of the inside
-    (lambda x, k: x, "0 times"),
-])
-def test_check_box_filter_rejects_plausible_wrong_answers(verdict, wrong, message):
-    assert not check_box_filter(wrong)
-    assert message in verdict()
-
-
-def test_check_box_filter_unanswered(verdict):
-    assert not check_box_filter(...) and "no answer yet" in verdict()
-
-    def stub(images, k):
-        ...
-
-    assert not check_box_filter(stub) and "no answer yet" in verdict()
-
-
-def notebook_models():
-    """Run the notebook's cells that define SeedDAE, conv_bn and DenoisingAE; return their names."""
-    namespace = {"torch": torch, "nn": nn}
-    for cell in read_chapter().cells:
-        if cell.cell_type == "code" and ("class SeedDAE" in cell.source or "class DenoisingAE" in cell.source):
-            exec(cell.source, namespace)
-    return namespace["SeedDAE"], namespace["DenoisingAE"]
-
-
-def exercise_cells():
-    cells = read_chapter().cells
-    start = next(i for i, c in enumerate(cells) if c.source.startswith("### Exercise 4.1"))
-    return [c for c in cells[start + 1:start + 3] if c.cell_type == "code"]
-
-
-def test_exercise_4_1_checks_a_size_the_text_does_not_give(capsys):
-    seed, ours = notebook_models()
-    probe = torch.zeros(1, 1, 30, 30)
-    expected = {"seed": seed().encoder(probe).numel(), "ours": ours().encoder(probe).numel()}
-    assert expected == {"seed": 8 * 3 * 3, "ours": 64 * 8 * 8}
-    for cell in exercise_cells():
-        assert "torch.zeros(1, 1, 30, 30)" in cell.source and "/ 900" in cell.source
-    assert check_number(72, expected["seed"]) and check_number(4096, expected["ours"])
-    assert check_number(4096 / 900, expected["ours"] / 900)
-    capsys.readouterr()
-    for wrong in (8 * 4 * 4, 8 * 2 * 2):  # rounding a pool up; one pool too many
-        assert not check_number(wrong, expected["seed"])
-    for wrong in (64 * 7 * 7, 64 * 7.5 * 7.5, 64 * 15 * 15):  # the 28×28 answer; no floor; one stride
-        assert not check_number(wrong, expected["ours"])
-    for wrong in (4.0, 3136 / 900, 4096 / 784):  # the 28×28 ratio; wrong code; wrong pixel count
-        assert not check_number(wrong, expected["ours"] / 900)
-
-
-def test_exercise_4_1_solution_passes_its_own_checks():
-    solution = next(c for c in exercise_cells() if "solution" in cell_tags(c))
-    namespace = {"torch": torch, "check_number": check_number}
-    namespace["SeedDAE"], namespace["DenoisingAE"] = notebook_models()
-    exec(solution.source, namespace)
-    assert namespace["seed_code_numbers"] == 72 and namespace["our_code_numbers"] == 4096

@@ -236,3 +236,17 @@ def test_explorer_page_holds_explorers_with_distinct_ids():
     page = explorer_page(first, second, title="Two <explorers>")
     assert page.startswith("<!DOCTYPE html>") and first.html in page and second.html in page
     assert "<title>Two &lt;explorers&gt;</title>" in page and "https://" not in page
+
+
+def test_latent_explorer_draws_optional_contours_inside_its_plot():
+    points, labels, z1, z2, decoded = latent_inputs(grid=3)
+    assert embedded_data(latent_plane_explorer(points, labels, z1, z2, decoded))["contours"] == []
+    angle = np.linspace(0, 2 * np.pi, 60, endpoint=False)
+    circle = 20 * np.stack([np.cos(angle), np.sin(angle)], 1)  # far outside the points and the grid
+    data = embedded_data(latent_plane_explorer(points, labels, z1, z2, decoded, contours={"99% <prior>": circle}))
+    (contour,) = data["contours"]
+    assert contour["label"] == "99% &lt;prior&gt;" and len(contour["x"]) == 60
+    assert np.allclose(contour["x"], circle[:, 0], atol=1e-2) and np.allclose(contour["y"], circle[:, 1], atol=1e-2)
+    assert data["low"][0] < -20 and data["high"][1] > 20  # the plot's extent takes the contour in
+    with pytest.raises(ValueError, match=r"\(M, 2\) points"):
+        latent_plane_explorer(points, labels, z1, z2, decoded, contours={"bad": circle[:2]})

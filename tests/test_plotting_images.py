@@ -65,6 +65,30 @@ def test_show_rows_errors():
         figures.show_rows({"a": torch.rand(2, 1, 4, 4)}, column_titles=["x"])
 
 
+def test_show_rows_draws_every_row_on_one_range():
+    digits = torch.full((2, 1, 4, 4), 0.5)
+    pca = torch.full((2, 1, 4, 4), 0.5)
+    pca[0, 0, 0, 0] = -0.2  # one slightly negative pixel (an unclamped PCA reconstruction)
+    with pytest.raises(ValueError, match=r"'PCA' have values below 0 \(down to -0.2\).*value_range=\(0, 1\)"):
+        figures.show_rows({"digits": digits, "PCA": pca})
+    fig = figures.show_rows({"digits": digits, "PCA": pca}, value_range=(0, 1))
+    axes = np.array(fig.axes).reshape(2, 2)
+    for r in range(2):  # both rows drawn on [0, 1]: 0.5 stays 0.5 (not 0.75, as on [-1, 1])
+        assert axes[r, 1].images[0].get_array()[0, 0] == 0.5
+    assert axes[1, 0].images[0].get_array()[0, 0] == 0.0  # the negative pixel is clipped to black
+
+
+def test_shared_range_detects_one_range_for_the_whole_figure():
+    unit, signed = torch.rand(2, 1, 4, 4), torch.rand(2, 1, 4, 4) * 2 - 1
+    assert figures.shared_range({"a": unit, "b": unit}) == (0.0, 1.0)
+    assert figures.shared_range({"a": signed, "b": signed.numpy()}) == (-1.0, 1.0)  # tanh outputs (chapter 6)
+    assert figures.shared_range({"a": unit, "b": signed}, value_range=(-1, 1)) == (-1, 1)
+    with pytest.raises(ValueError, match="'b' have values below 0"):
+        figures.shared_range({"a": unit, "b": signed})
+    fig = figures.show_rows({"a": signed, "b": signed})  # a [-1, 1] figure is drawn as before
+    assert np.allclose(fig.axes[0].images[0].get_array(), (signed[0, 0] + 1) / 2)
+
+
 def test_show_interpolation_marks_the_ends():
     fig = figures.show_interpolation({"latent": torch.rand(5, 1, 4, 4), "pixels": torch.rand(5, 1, 4, 4)})
     titles = [ax.get_title() for ax in fig.axes[:5]]

@@ -1,4 +1,5 @@
-"""Chapter 2's convolutional autoencoder and its training recipe, promoted so that chapter 3 reuses them.
+"""Chapter 2's convolutional autoencoder, its validation split and its training recipe, promoted so that
+chapter 3 reuses them.
 
 Every definition here is the code of a cell of ``notebooks/02_mnist_autoencoder.ipynb``, where it is
 taught; ``tests/test_autoencoders.py`` keeps the two identical (d2l's ``#@save`` idea).
@@ -13,11 +14,20 @@ from torch import nn
 
 from utils.settings import progress
 
-__all__ = ["ConvAutoencoder", "terms_per_output", "he_init", "reconstruct", "train_one_epoch", "fit"]
+__all__ = ["hold_out", "ConvAutoencoder", "terms_per_output", "he_init", "reconstruct", "train_one_epoch", "fit"]
+
+
+def hold_out(images, labels, count, seed=0):
+    """Split ``count`` random images and their labels off as a validation set, drawn
+    with a generator of its own: return (train, train_labels, valid, valid_labels)."""
+    generator = torch.Generator().manual_seed(seed)
+    held = torch.zeros(len(images), dtype=torch.bool)
+    held[torch.randperm(len(images), generator=generator)[:count]] = True
+    return images[~held], labels[~held], images[held], labels[held]
 
 
 class ConvAutoencoder(nn.Module):
-    """The seed lecture's convolutional autoencoder (chapter 2):
+    """Chapter 2's convolutional autoencoder, a common lecture architecture:
     (B, 1, 28, 28) -> code (B, code_size, 1, 1) -> (B, 1, 28, 28)."""
 
     def __init__(self, code_size=64):
@@ -88,25 +98,26 @@ def train_one_epoch(model, optimizer, scheduler, data, batch_size, generator):
     return total / len(data)
 
 
-def fit(model, train, test, epochs, batch_size, max_lr, watch=None, watch_epochs=(),
+def fit(model, train, valid, epochs, batch_size, max_lr, watch=None, watch_epochs=(),
         seed=0):
-    """Train with Adam and a one-cycle schedule; return the per-epoch train and test
-    losses and the reconstructions of ``watch`` after each of ``watch_epochs``."""
+    """Train with Adam and a one-cycle schedule; return the per-epoch train and
+    validation losses and the reconstructions of ``watch`` after ``watch_epochs``."""
     steps = epochs * math.ceil(len(train) / batch_size)
     optimizer = torch.optim.Adam(model.parameters(), lr=max_lr)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr,
                                                     total_steps=steps)
     generator = torch.Generator().manual_seed(seed)
-    history, snapshots = {"train": [], "test": []}, {}
+    history, snapshots = {"train": [], "valid": []}, {}
     bar = progress(range(1, epochs + 1), desc="training")
     for epoch in bar:
         train_loss = train_one_epoch(model, optimizer, scheduler, train, batch_size,
                                      generator)
-        test_loss = F.mse_loss(reconstruct(model, test), test)
-        losses = torch.stack([train_loss, test_loss]).tolist()  # one transfer per epoch
+        valid_loss = F.mse_loss(reconstruct(model, valid), valid)
+        losses = torch.stack([train_loss, valid_loss]).tolist()  # one transfer
         for name, value in zip(history, losses):
             history[name].append(value)
-        bar.set_postfix(train_mse=f"{losses[0]:.4f}", test_mse=f"{losses[1]:.4f}")
+        bar.set_postfix(train_mse=f"{losses[0]:.4f}", valid_mse=f"{losses[1]:.4f}",
+                        refresh=False)  # shown at the next update, not every epoch
         if epoch in watch_epochs:
             snapshots[f"after epoch {epoch}"] = reconstruct(model, watch).cpu()
     return history, snapshots

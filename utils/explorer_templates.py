@@ -113,6 +113,9 @@ D.axes[1]+"</text>";for(i=0;i<D.x.length;i++)h+='<circle cx="'+X(D.x[i]).toFixed
 '" r="2" fill="'+D.colours[D.c[i]]+'" fill-opacity="0.6"/>';
 h+='<rect x="'+X(D.z1[0])+'" y="'+Y(D.z2[ny-1])+'" width="'+(X(D.z1[nx-1])-X(D.z1[0]))+'" height="'+
 (Y(D.z2[0])-Y(D.z2[ny-1]))+'" fill="none" stroke="#555" stroke-dasharray="4 3"/>';
+(D.contours||[]).forEach(function(k){var p=k.x.map(function(v,j){return X(v).toFixed(1)+","+Y(k.y[j]).toFixed(1)});
+h+='<polygon class="x-contour" points="'+p.join(" ")+'" fill="none" stroke="#333" stroke-dasharray="2 2"/>'+
+'<text x="'+p[0].split(",")[0]+'" y="'+(+p[0].split(",")[1]-3)+'">'+k.label+"</text>"});
 D.classes.forEach(function(c,j){h+='<circle cx="'+(L+PW+16)+'" cy="'+(T+10+j*18)+'" r="5" fill="'+D.colours[j]+
 '"/><text x="'+(L+PW+26)+'" y="'+(T+13+j*18)+'" style="font-size:12px">'+D.name+" "+c+"</text>"});
 h+='<circle class="x-ring" r="7" fill="none" stroke="#000" stroke-width="2"/>';

@@ -173,16 +173,21 @@ def _latent_arrays(points, labels, z1_values, z2_values, decoded) -> tuple[np.nd
 
 def latent_plane_explorer(points, labels, z1_values, z2_values, decoded, title="The 2-D code plane",
                           max_points: int = 3000, seed: int = 0, axis_titles=("z₁", "z₂"),
-                          label_name: str = "digit") -> Explorer:
+                          label_name: str = "digit", contours=None) -> Explorer:
     """Chapter 2's explorer: (N, 2) codes coloured by label, and ``decoded[i, j]``, the (H, W) image in [0, 1]
-    decoded from (z1_values[j], z2_values[i]), shown for the grid point chosen by two sliders or the mouse."""
+    decoded from (z1_values[j], z2_values[i]), shown for the grid point chosen by two sliders or the mouse.
+    ``contours`` (chapter 8): {label: (M, 2) points of a closed curve}, drawn as dashed lines (e.g. a prior's)."""
     points, labels, z1, z2, decoded = _latent_arrays(points, labels, z1_values, z2_values, decoded)
+    curves = {str(name): _array(curve, f"contour {name!r}") for name, curve in (contours or {}).items()}
+    if any(c.ndim != 2 or c.shape[1] != 2 or len(c) < 3 for c in curves.values()):
+        raise ValueError("contours must map labels to (M, 2) points of a closed curve, M >= 3.")
     if len(points) > max_points:
         keep = np.sort(np.random.default_rng(seed).choice(len(points), max_points, replace=False))
         points, labels = points[keep], labels[keep]
     classes = sorted(set(labels.tolist()))
     pixels = np.round(np.clip(decoded, 0, 1) * 255).astype(np.uint8)
-    low, high = np.minimum(points.min(0), [z1[0], z2[0]]), np.maximum(points.max(0), [z1[-1], z2[-1]])
+    drawn = np.concatenate([points, [[z1[0], z2[0]], [z1[-1], z2[-1]]], *curves.values()])
+    low, high = drawn.min(0), drawn.max(0)
     low, high = low - 0.04 * (high - low), high + 0.04 * (high - low)
     axes = [html.escape(t) for t in axis_titles]
     data = {"x": _nice(points[:, 0]), "y": _nice(points[:, 1]), "c": [classes.index(v) for v in labels],
@@ -190,7 +195,8 @@ def latent_plane_explorer(points, labels, z1_values, z2_values, decoded, title="
             "z1": _nice(z1), "z2": _nice(z2), "h": int(decoded.shape[2]), "w": int(decoded.shape[3]),
             "images": base64.b64encode(pixels.tobytes()).decode(), "low": _nice(low), "high": _nice(high),
             "ticks": [_nice(_ticks(lo, hi)) for lo, hi in zip(low, high)], "axes": axes,
-            "name": html.escape(label_name)}
+            "name": html.escape(label_name), "contours": [
+                {"label": html.escape(k), "x": _nice(c[:, 0]), "y": _nice(c[:, 1])} for k, c in curves.items()]}
     body = LATENT_BODY.replace("__Z1__", axes[0]).replace("__Z2__", axes[1])
     return _widget("latent-explorer", title, body, LATENT_JS, data)
 

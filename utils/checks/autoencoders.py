@@ -1,5 +1,6 @@
 """Checks of autoencoder answers: the error of the best low-rank (PCA) reconstruction, the number of
-principal components a quality needs, spherical interpolation between codes, the least-MSE image."""
+principal components a quality needs, spherical interpolation between codes, the half-grey ink along a
+cross-fade, the least-MSE image."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from collections.abc import Callable
 import torch
 
 from utils.checks.answers import check_number
-from utils.checks.verdicts import Verdict, _unanswered, _verdict
+from utils.checks.verdicts import NO_ANSWER, Verdict, _unanswered, _verdict
 
 
 def check_low_rank_mse(answer, data: torch.Tensor, rank: int, name: str = "mse", rel_tol: float = 1e-3) -> Verdict:
@@ -50,9 +51,14 @@ def check_slerp(func: Callable, name: str | None = None) -> Verdict:
     if _unanswered(func):
         return _verdict(False, name, "no answer yet: replace the `...` with your function.")
     generator = torch.Generator().manual_seed(3)
-    for shape, steps in [((4,), 5), ((64, 1, 1), 9)]:
+    for case, (shape, steps) in enumerate([((4,), 5), ((64, 1, 1), 9)]):
         a, b = torch.randn(shape, generator=generator), 2 * torch.randn(shape, generator=generator)
-        result = func(a, b, steps)
+        try:
+            result = func(a, b, steps)
+        except NotImplementedError:
+            result = None
+        if case == 0 and _unanswered(result):  # the stub's body is still `...`
+            return _verdict(False, name, f"{NO_ANSWER}: {name} returns nothing yet; write its body.")
         if not torch.is_tensor(result) or tuple(result.shape) != (steps, *shape):
             got = tuple(result.shape) if torch.is_tensor(result) else type(result).__name__
             return _verdict(False, name, f"for a, b shaped {shape} and steps={steps}, expected a tensor shaped "
@@ -70,6 +76,46 @@ def _slerp_reference(a: torch.Tensor, b: torch.Tensor, steps: int) -> torch.Tens
     omega = torch.arccos(torch.dot(a.flatten(), b.flatten()) / (a.norm() * b.norm())).clamp(min=1e-6)
     t = torch.linspace(0, 1, steps).view(-1, *[1] * a.dim())
     return (torch.sin((1 - t) * omega) * a + torch.sin(t * omega) * b) / torch.sin(omega)
+
+
+def check_half_grey_curve(answer, x_a: torch.Tensor, x_b: torch.Tensor, steps: int = 11,
+                          name: str = "half_grey_curve") -> Verdict:
+    """Check the mean over the pairs of the half-grey share (of the pixels above 0.25, those below 0.75) of
+    the cross-fades (1 - t) x_a + t x_b at ``steps`` equally spaced t from 0 to 1, as fractions (chapter 3)."""
+    if _unanswered(answer):
+        return _verdict(False, name, f"{NO_ANSWER}: replace the `...` with your {steps} numbers.")
+    try:
+        values = torch.as_tensor(answer.detach() if torch.is_tensor(answer) else answer, dtype=torch.float64)
+    except (TypeError, ValueError, RuntimeError):
+        return _verdict(False, name, f"expected {steps} numbers, got {type(answer).__name__}.")
+    values = values.flatten().cpu()
+    if len(values) != steps:
+        return _verdict(False, name, f"expected {steps} numbers, one per t = 0, {1 / (steps - 1):.2g}, .., 1; "
+                                     f"got {len(values)}.")
+    expected, pooled = _half_grey_curves(x_a, x_b, steps)
+    if torch.allclose(values, expected, atol=1e-3):
+        return _verdict(True, name)
+    if torch.allclose(values / 100, expected, atol=1e-3):
+        return _verdict(False, name, "these look like percentages: give the shares as fractions (0 to 1).")
+    if torch.allclose(values, pooled, atol=1e-3):
+        return _verdict(False, name, "that is the share of all pairs' pixels pooled together: take each image's "
+                                     "share (half_grey_share), then the mean over the pairs.")
+    wrong = int((values - expected).abs().argmax())
+    return _verdict(False, name, f"at t = {wrong / (steps - 1):.2g} the mean share should be {expected[wrong]:.3f}, "
+                                 f"not {values[wrong]:.3f}: cross-fade the pixels, (1 - t)·x_a + t·x_b.")
+
+
+def _half_grey_curves(x_a: torch.Tensor, x_b: torch.Tensor, steps: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per t: the mean of the per-image half-grey shares of the cross-fades, and the share of pooled pixels."""
+    x_a, x_b = x_a.detach().cpu().double(), x_b.detach().cpu().double()
+    means, pooled = [], []
+    for t in torch.linspace(0, 1, steps, dtype=torch.float64):
+        faded = (1 - t) * x_a + t * x_b
+        ink, half = faded > 0.25, (faded > 0.25) & (faded < 0.75)
+        per_image = half.flatten(1).sum(1).double() / ink.flatten(1).sum(1).clamp(min=1)
+        means.append(per_image.mean())
+        pooled.append(half.sum().double() / ink.sum().clamp(min=1))
+    return torch.stack(means), torch.stack(pooled)
 
 
 def check_mse_optimum(answer, targets: torch.Tensor, name: str = "image", atol: float = 1e-5) -> Verdict:

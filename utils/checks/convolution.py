@@ -1,5 +1,5 @@
 """Checks of (transpose) convolution answers: output shapes and sizes, layer settings, a transpose
-convolution by hand, a bilinear upsampler, a box filter."""
+convolution by hand, a bilinear upsampler, a kernel with a flat input gradient, a box filter."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import torch
 
 from utils.checks.answers import check_shape
-from utils.checks.functions import _CONVOLUTIONS, check_calls, check_function
+from utils.checks.functions import _CONVOLUTIONS, _call, check_calls, check_function
 from utils.checks.verdicts import NO_ANSWER, Verdict, _unanswered, _verdict
 
 
@@ -25,16 +25,75 @@ def check_output_shape(layer, input_shape: Sequence[int], expected: Sequence[int
     return check_shape(output, expected, name=f"{name} output shape")
 
 
+TRANSPOSE_BY_HAND_HINT = ("Does each input pixel stamp the kernel as it is (not flipped), and does the padding "
+                          "crop as many rows and columns from the top and left as from the bottom and right?")
+
+
 def check_transpose_by_hand(func: Callable, name: str | None = None) -> Verdict:
-    """Check ``func(x, kernel, stride)`` on 2-D tensors equals ``F.conv_transpose2d`` (no padding) on several
-    non-square inputs and kernels, computed without any convolution function (chapter 1)."""
+    """Check ``func(x, kernel, stride, padding)`` on 2-D tensors equals ``F.conv_transpose2d`` with that stride
+    and padding on several non-square inputs and kernels, computed without any convolution function
+    (chapter 1)."""
     g = torch.Generator().manual_seed(1)
     cases = []
-    for (h, w), (kh, kw), stride in [((2, 2), (2, 2), 1), ((3, 2), (3, 3), 2), ((2, 3), (2, 4), 3)]:
+    for (h, w), (kh, kw), stride, padding in [((2, 2), (2, 2), 1, 0), ((3, 2), (3, 3), 2, 1),
+                                             ((2, 3), (2, 4), 3, 1), ((4, 3), (3, 5), 2, 2)]:
         x, kernel = torch.randn(h, w, generator=g), torch.randn(kh, kw, generator=g)
-        expected = torch.nn.functional.conv_transpose2d(x[None, None], kernel[None, None], stride=stride)
-        cases.append(((x, kernel, stride), expected[0, 0]))
-    return check_calls(func, cases, name, forbid=_CONVOLUTIONS)
+        expected = torch.nn.functional.conv_transpose2d(x[None, None], kernel[None, None], stride=stride,
+                                                        padding=padding)
+        cases.append(((x, kernel, stride, padding), expected[0, 0]))
+    return check_calls(func, cases, name, forbid=_CONVOLUTIONS, hint=TRANSPOSE_BY_HAND_HINT)
+
+
+def check_flat_gradient_kernel(func: Callable, name: str | None = None) -> Verdict:
+    """Check ``func(w)``: the k×k kernel (k even) nearest to ``w`` whose stride-2 convolution (padding k/2 - 1)
+    passes a constant upstream gradient to its input as a flat gradient away from the border (chapter 1)."""
+    name = name or getattr(func, "__name__", "function")
+    if _unanswered(func):
+        return _verdict(False, name, f"{NO_ANSWER}: replace the `...` with your function.")
+    g = torch.Generator().manual_seed(3)
+    for k in (4, 6, 2):
+        w = torch.randn(k, k, generator=g)
+        result, failed = _call(func, (w.clone(),), name, f"{name}(a {k}×{k} kernel)")
+        if failed is not None:
+            return failed
+        if _unanswered(result):
+            return _verdict(False, name, f"{NO_ANSWER}: {name} returns nothing; replace the `...` in its body.")
+        if not (torch.is_tensor(result) and tuple(result.shape) == (k, k)):
+            got = tuple(result.shape) if torch.is_tensor(result) else type(result).__name__
+            return _verdict(False, name, f"for a {k}×{k} kernel it returned {got}: return a {k}×{k} tensor.")
+        result = result.detach().float()
+        if not torch.isfinite(result).all():
+            return _verdict(False, name, f"for a {k}×{k} kernel it returned a kernel with inf or nan entries.")
+        gradient = _input_gradient(result)
+        if gradient.max() - gradient.min() > 1e-4 * (1 + gradient.abs().max()):
+            return _verdict(False, name, f"with the kernel it returns for a {k}×{k} kernel, the input gradient "
+                                         "still has a period-2 pattern: which kernel entries reach the input "
+                                         "pixels of one row and column parity?")
+        moved, least = (result - w).norm().item(), (_flat_gradient_nearest(w) - w).norm().item()
+        if moved > least + 1e-4:
+            return _verdict(False, name, f"the gradient is flat, but for a {k}×{k} kernel your kernel differs "
+                                         f"from w by {moved:.3f} (the square root of the summed squared "
+                                         f"changes); the smallest change that flattens it is {least:.3f}.")
+    return _verdict(True, name)
+
+
+def _input_gradient(kernel: torch.Tensor) -> torch.Tensor:
+    """The interior of the input gradient of a stride-2 convolution with a k×k ``kernel`` (padding k/2 - 1)
+    under a constant upstream gradient of ones, on a 4k×4k input."""
+    k = kernel.shape[-1]
+    x = torch.zeros(1, 1, 4 * k, 4 * k, requires_grad=True)
+    with torch.enable_grad():
+        torch.nn.functional.conv2d(x, kernel[None, None], stride=2, padding=k // 2 - 1).sum().backward()
+    return x.grad[0, 0, k:-k, k:-k]
+
+
+def _flat_gradient_nearest(w: torch.Tensor) -> torch.Tensor:
+    """The least-squares nearest kernel to ``w`` with four equal quarter sums ``w[a::2, b::2].sum()``."""
+    w = w.clone()
+    sums = torch.stack([w[a::2, b::2].sum() for a in (0, 1) for b in (0, 1)])
+    for (a, b), total in zip([(0, 0), (0, 1), (1, 0), (1, 1)], sums):
+        w[a::2, b::2] -= (total - sums.mean()) / w[a::2, b::2].numel()
+    return w
 
 
 def check_upsampling_settings(func: Callable, name: str | None = None) -> Verdict:

@@ -18,6 +18,7 @@ from utils.plotting.charts import model_summary, plot_bars, plot_bottleneck_swee
 from utils.plotting.images import (
     GREY,
     image_grid,
+    shared_range,
     show_images,
     show_interpolation,
     show_latent_grid,
@@ -30,6 +31,6 @@ from utils.plotting.interactive import mark_points, scatter_2d, scatter_3d, show
 __all__ = [
     "GREY", "animate", "animate_rows", "draw_block_diagram", "image_grid", "mark_points", "model_summary",
     "plot_bars", "plot_bottleneck_sweep", "plot_curves", "plot_fold_scores", "scatter_2d", "scatter_3d",
-    "show_images", "show_interpolation", "show_latent_grid", "show_plotly", "show_rows", "show_spectra",
-    "to_unit_range",
+    "shared_range", "show_images", "show_interpolation", "show_latent_grid", "show_plotly", "show_rows",
+    "show_spectra", "to_unit_range",
 ]

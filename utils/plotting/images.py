@@ -1,7 +1,8 @@
 """Image figures: grids of images, labelled rows, interpolation strips, a decoded code plane, power spectra.
 
 Every helper accepts grey or colour images in [0, 1] or [-1, 1] (see ``to_unit_range``) and returns the
-matplotlib figure, which the book stores as a PNG.
+matplotlib figure, which the book stores as a PNG. A figure has one grey scale: all its rows are drawn on the
+same range (``shared_range``), never one row on its own.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ GREY = "gray"
 
 
 def to_unit_range(images, value_range: tuple[float, float] | None = None) -> torch.Tensor:
-    """Return ``images`` as a float (N, C, H, W) tensor in [0, 1]; [-1, 1] input is detected or given.
+    """Return ``images`` as a float (N, C, H, W) tensor in [0, 1]; [-1, 1] input is detected (any value below 0)
+    or given. A figure of several rows passes the one range ``shared_range`` chose for all of them.
 
     Accepts (H, W), (C, H, W), (N, H, W) with a grey image stack, or (N, C, H, W) with C in {1, 3}.
     """
@@ -34,6 +36,29 @@ def to_unit_range(images, value_range: tuple[float, float] | None = None) -> tor
     if high <= low:
         raise ValueError(f"value_range must be (low, high) with low < high, got {value_range}.")
     return ((images - low) / (high - low)).clamp(0, 1)
+
+
+def shared_range(rows: Mapping[str, object], value_range=None) -> tuple[float, float]:
+    """The one value range of a figure's named rows: ``value_range`` if given, else (-1, 1) when every row has a
+    value below 0 and (0, 1) when none has; rows that disagree raise (pass ``value_range``)."""
+    if value_range is not None:
+        return tuple(value_range)
+    minima = {name: _minimum(images) for name, images in rows.items()}
+    signed = [name for name, low in minima.items() if low < 0]
+    if not signed:
+        return (0.0, 1.0)
+    if len(signed) == len(minima):
+        return (-1.0, 1.0)
+    low = min(minima[name] for name in signed)
+    raise ValueError(
+        f"Row(s) {', '.join(map(repr, signed))} have values below 0 (down to {low:.3g}) but the others do not, "
+        "so no one range fits them all: pass value_range=(0, 1) to draw every row on [0, 1] (values below 0 "
+        "shown black), or value_range=(-1, 1) for images scaled to [-1, 1].")
+
+
+def _minimum(images) -> float:
+    """The smallest value of ``images`` (a tensor, an array or nested lists)."""
+    return float(torch.as_tensor(np.asarray(images) if not torch.is_tensor(images) else images.detach()).min())
 
 
 def image_grid(images, nrow: int = 8, padding: int = 2, value_range=None) -> np.ndarray:
@@ -75,9 +100,11 @@ def show_images(images, nrow: int = 8, title: str | None = None, value_range=Non
 
 def show_rows(rows: Mapping[str, object], title: str | None = None, value_range=None,
               column_titles: Sequence[str] | None = None, inches_per_image: float = 0.9) -> plt.Figure:
-    """Show one labelled row per entry, e.g. ``{"input": x, "reconstruction": y, "target": t}``."""
+    """Show one labelled row per entry, e.g. ``{"input": x, "reconstruction": y, "target": t}``, all rows on one
+    grey scale (``shared_range``)."""
     if not rows:
         raise ValueError("show_rows needs at least one row, e.g. {'input': images}.")
+    value_range = shared_range(rows, value_range)
     arrays = {name: to_unit_range(images, value_range) for name, images in rows.items()}
     counts = {len(images) for images in arrays.values()}
     if len(counts) != 1:
