@@ -180,7 +180,7 @@ def test_face_attributes_from_the_mirror_line_up_with_the_faces(mirror, clean_en
     assert [path.name for path in faces.files] == attributes.files
     assert attributes.files[0] == "000001.jpg" and attributes.files[-1] == "010000.jpg"
     out = capsys.readouterr().out
-    assert "40 CelebA annotations of 10,000 faces from the offline archive celeba-attributes.tar.gz" in out
+    assert "CelebA attributes: 40 annotations of 10,000 faces from the offline archive celeba-attributes.tar.gz" in out
     assert str(tmp_path) not in out and str(mirror) not in out
 
 

@@ -98,8 +98,8 @@ def load_faces(transform=None, image_size: int = 64) -> Dataset:
         transforms.Resize(image_size), transforms.CenterCrop(image_size), transforms.ToTensor()])
     files, source = face_files()
     dataset = FaceImages(files, transform)
-    print(f"Faces: {len(dataset):,} CelebA images at {image_size}×{image_size} from {source} "
-          "(CelebA: non-commercial research and education only)")
+    print(f"Faces: {len(dataset):,} CelebA images at {image_size}×{image_size} from {source}\n"
+          "  (CelebA: non-commercial research and education only)")
     return dataset
 
 
@@ -114,7 +114,7 @@ def load_face_attributes() -> SimpleNamespace:
     check_attributes(names, rows, source)
     files = face_names()
     values = attribute_values(rows, files)
-    print(f"Face attributes: {len(names)} CelebA annotations of {len(files):,} faces from {source}")
+    print(f"CelebA attributes: {len(names)} annotations of {len(files):,} faces from {source}")
     return SimpleNamespace(names=names, values=values, files=files)
 
 
@@ -128,8 +128,8 @@ def load_houses(image_size: int = 64) -> SimpleNamespace:
     folder, source = houses_folder()
     facts = read_houses_info(folder / INFO)
     photos = house_photos(folder, image_size).float() / 255
-    print(f"Houses: {len(facts)} houses × {len(VIEWS)} photos ({', '.join(VIEWS)}) at {image_size}×{image_size} "
-          f"from {source} (Ahmed & Moustafa, IJCCI 2016)")
+    print(f"Houses: {len(facts)} houses × {len(VIEWS)} photos at {image_size}×{image_size} from {source}\n"
+          f"  ({', '.join(VIEWS)}; Ahmed & Moustafa, IJCCI 2016)")
     bedrooms, bathrooms, area, zipcode, price = facts.T
     return SimpleNamespace(photos=photos, views=VIEWS, bedrooms=bedrooms.float(), bathrooms=bathrooms.float(),
                            area=area.float(), zipcode=zipcode.long(), price=price.float())
