@@ -49,7 +49,8 @@ SEARCHES = {
 # in exactly one of the two).
 CODE_FITS_PAGE = {"notebooks/01_transpose_convolution", "notebooks/02_mnist_autoencoder",
                   "notebooks/03_latent_interpolation", "notebooks/04_denoising_autoencoder",
-                  "notebooks/07_multi_input_networks"}
+                  "notebooks/07_multi_input_networks", "notebooks/08_variational_autoencoder",
+                  "notebooks/09_gan_training_dynamics"}
 CODE_WIDTH_NOT_YET_COVERED = {
     "notebooks/05_cifar10_bottleneck": "its code is reformatted to 88 columns when it is next re-run on a GPU",
     "notebooks/06_dcgan_faces": "its code is reformatted to 88 columns when it is next re-run on a GPU",

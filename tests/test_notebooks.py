@@ -16,13 +16,26 @@ from utils.settings import SIZES
 NOTEBOOKS = sorted((ROOT / "notebooks").glob(CHAPTER_PATTERN))
 REQUIRED_RESULTS = {
     "02_mnist_autoencoder": {"test_psnr_db"},
-    "04_denoising_autoencoder": {"eights_sigma0.5_psnr_db", "noisy_input_psnr_db"},
+    "04_denoising_autoencoder": {"eights_sigma0.5_psnr_db", "eights_sigma0.5_psnr_db_sd", "noisy_input_psnr_db",
+                                 "ablation_small_code_psnr_db", "ablation_small_code_psnr_db_sd",
+                                 "mse_loss_psnr_db", "specialist_sigma0.5_psnr_db_sd",
+                                 "blind_model_on_eights_psnr_db", "median_filter_eights_psnr_db", "seeds"},
     "05_cifar10_bottleneck": {"psnr_db_latent200", "psnr_db_latent1000"},
     "06_dcgan_faces": {"epochs", "train_s", "d_real_mean", "d_fake_mean"},
     "07_multi_input_networks": {"metric_name", "metric_tabular_only", "metric_image_only", "metric_both",
                                 "metric_late_fusion", "metric_baseline", "folds", "faces_target",
                                 "faces_acc_annotations_only", "faces_acc_face_only", "faces_acc_both",
-                                "faces_acc_majority"},
+                                "faces_acc_majority", "faces_acc_logistic", "faces_seeds", "faces_acc_both_sd",
+                                "faces_acc_face_only_sd", "faces_mcnemar_p", "houses_nested_cv_median_ape"},
+    "08_variational_autoencoder": {"test_elbo_nats", "test_nll_nats", "latent_dims", "iw_samples",
+                                   "sample_confident_share", "sample_class_entropy_bits",
+                                   "ae_sample_confident_share", "ae_sample_class_entropy_bits",
+                                   "real_confident_share", "real_class_entropy_bits", "active_units_beta1",
+                                   "beta_sweep_rate_nats_beta1", "beta_sweep_distortion_nats_beta1"},
+    "09_gan_training_dynamics": {"toy_modes_total", "toy_modes_covered_nonsaturating", "toy_modes_covered_saturating",
+                                 "toy_seeds", "mnist_gan_seeds", "mnist_gan_confident_share",
+                                 "mnist_gan_class_entropy_bits", "mnist_gan_precision", "mnist_gan_recall",
+                                 "cgan_label_agreement"},
 }
 WARNING = re.compile(r"\b\w*Warning\b|^\s*warn", re.MULTILINE)
 
@@ -80,6 +93,44 @@ def test_every_code_cell_ran_in_order_without_errors_or_warnings(notebook):
             assert not (output.get("name") == "stderr" and text.strip()), f"{path.name}: stderr {text[:200]!r}"
             assert not WARNING.search(text), f"{path.name}: a warning in the output: {text[:200]!r}"
             assert not re.search(r"<(matplotlib|Figure|torch)\S* .*at 0x", text), f"{path.name}: a repr {text[:80]!r}"
+
+
+OUTPUT_WIDTH = 100  # characters: a printed line wider than this scrolls sideways on the book's page
+# Chapters whose stored outputs still print wider lines (see wide_output_lines); each drops out of this set in the
+# full run that fixes them (shorter messages, model_summary(..., col_width=...)).
+WIDE_OUTPUTS_NOT_YET_FIXED = {"05_cifar10_bottleneck", "06_dcgan_faces"}
+
+
+def wide_output_lines(nb) -> list[tuple[int, str]]:
+    """(cell index, line) for every line of a printed output (a stream, or plain text shown without a richer
+    form) wider than OUTPUT_WIDTH characters."""
+    found = []
+    for i, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            data = output.get("data", {})
+            text = output.get("text", "") if output.output_type == "stream" else (
+                data.get("text/plain", "") if not set(data) - {"text/plain"} else "")
+            found += [(i, line) for line in "".join(text).splitlines() if len(line) > OUTPUT_WIDTH]
+    return found
+
+
+def test_wide_output_lines_finds_streams_and_plain_text_only():
+    from nbformat.v4 import new_code_cell, new_notebook, new_output
+
+    wide = "x" * (OUTPUT_WIDTH + 1)
+    outputs = [new_output("stream", name="stdout", text=f"ok\n{wide}\n"),
+               new_output("execute_result", data={"text/plain": wide}),
+               new_output("display_data", data={"text/plain": wide, "text/html": "<p>x</p>"})]
+    cells = [new_code_cell(name, outputs=[output]) for name, output in zip("abc", outputs)]
+    assert wide_output_lines(new_notebook(cells=cells)) == [(0, wide), (1, wide)]
+
+
+def test_stored_output_lines_fit_the_page(notebook):
+    path, nb = notebook
+    if path.stem in WIDE_OUTPUTS_NOT_YET_FIXED:
+        pytest.skip(f"{path.stem}: its printed lines are shortened in its next full run")
+    wide = wide_output_lines(nb)
+    assert not wide, f"{path.name}: {len(wide)} printed lines wider than {OUTPUT_WIDTH} characters, e.g. {wide[:2]}"
 
 
 def test_stored_notebooks_carry_no_per_cell_timestamps(notebook):

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import numpy as np
 import torch
 
+from utils.pretrained import unpublished_notice
 from utils.progress import progress  # noqa: F401 (re-exported: the chapters import it from here)
 from utils.results import RESULTS_ENV, record_results, write_record  # noqa: F401 (re-exported)
 
@@ -26,42 +27,84 @@ SIZES: dict[str, dict[str, dict]] = {
         "smoke": {"random_inits": 5},
     },
     "02_mnist_autoencoder": {
-        "full": {"train_images": 60_000, "test_images": 10_000, "epochs": 30, "batch_size": 256,
-                 "latent2d_epochs": 12, "blob_epochs": 1_000, "seed_images": 4_096, "seed_epochs": 20},
-        "smoke": {"train_images": 1_024, "test_images": 512, "epochs": 1, "batch_size": 128,
-                  "latent2d_epochs": 1, "blob_epochs": 50, "seed_images": 1_024, "seed_epochs": 1},
+        "full": {"train_images": 60_000, "valid_images": 5_000, "test_images": 10_000, "epochs": 30,
+                 "batch_size": 256, "latent2d_epochs": 12, "latent2d_seeds": 3, "blob_epochs": 1_000,
+                 "lecture_images": 4_096, "lecture_epochs": 20},
+        "smoke": {"train_images": 1_024, "valid_images": 256, "test_images": 512, "epochs": 1,
+                  "batch_size": 128, "latent2d_epochs": 1, "latent2d_seeds": 2, "blob_epochs": 50,
+                  "lecture_images": 512, "lecture_epochs": 1},
     },
     "03_latent_interpolation": {  # the chapter-2 recipe (used when no saved model fits) and the midpoint study
-        "full": {"train_images": 60_000, "test_images": 10_000, "epochs": 30, "batch_size": 256, "pairs": 200,
-                 "classifier_epochs": 2, "bootstrap": 2_000},
-        "smoke": {"train_images": 1_024, "test_images": 512, "epochs": 1, "batch_size": 128, "pairs": 16,
-                  "classifier_epochs": 1, "bootstrap": 200},
+        "full": {"train_images": 60_000, "valid_images": 5_000, "test_images": 10_000, "epochs": 30,
+                 "batch_size": 256, "pairs": 200, "classifier_epochs": 2, "bootstrap": 2_000},
+        "smoke": {"train_images": 1_024, "valid_images": 256, "test_images": 512, "epochs": 1,
+                  "batch_size": 128, "pairs": 16, "classifier_epochs": 1, "bootstrap": 200},
     },
     "04_denoising_autoencoder": {
-        "full": {"eights_train_images": 6_000, "eights_test_images": 1_000, "eights_epochs": 15,
-                 "batch_size": 128, "all_train_images": 60_000, "all_test_images": 10_000, "all_epochs": 2},
-        "smoke": {"eights_train_images": 256, "eights_test_images": 200, "eights_epochs": 1,
-                  "batch_size": 128, "all_train_images": 512, "all_test_images": 500, "all_epochs": 1},
+        "full": {"eights_train_images": 6_000, "eights_val_images": 1_000, "eights_test_images": 1_000,
+                 "eights_epochs": 6, "lecture_epochs": 20, "plain_epochs": 3, "seeds": 3, "batch_size": 128,
+                 "all_train_images": 40_000, "all_val_images": 5_000, "all_test_images": 10_000, "all_epochs": 1},
+        "smoke": {"eights_train_images": 256, "eights_val_images": 128, "eights_test_images": 200,
+                  "eights_epochs": 1, "lecture_epochs": 1, "plain_epochs": 1, "seeds": 2, "batch_size": 128,
+                  "all_train_images": 512, "all_val_images": 512, "all_test_images": 500, "all_epochs": 1},
     },
     "05_cifar10_bottleneck": {
         "full": {"train_images": 50_000, "test_images": 10_000, "epochs": 24, "batch_size": 256,
                  "sweep_epochs": 4, "sweep_latents": [16, 32, 64, 128, 256, 512],
-                 "timing_batches": [256, 1024], "timing_steps": 10},
+                 "timing_batches": [256, 1024], "timing_steps": 10,
+                 # the pending GPU version (gpu/05_cifar10_bottleneck.ipynb, issue 25); when it lands,
+                 # sweep_epochs, sweep_latents and timing_batches above go
+                 "val_images": 5_000, "sweep_sizes": [16, 32, 64, 128, 200, 256, 512, 1000],
+                 "sweep_seeds": 2, "tuning_lrs": [1e-3, 2e-3, 4e-3], "lecture_epochs": 10,
+                 "lecture_batch_size": 64, "lecture_seeds": 2, "timing_copies": [1, 4, 16]},
         "smoke": {"train_images": 256, "test_images": 200, "epochs": 1, "batch_size": 128,
                   "sweep_epochs": 1, "sweep_latents": [16, 64, 256],
-                  "timing_batches": [128], "timing_steps": 1},
+                  "timing_batches": [128], "timing_steps": 1,
+                  "val_images": 64, "sweep_sizes": [16, 200, 1000],
+                  "sweep_seeds": 2, "tuning_lrs": [1e-3, 2e-3], "lecture_epochs": 1,
+                  "lecture_batch_size": 64, "lecture_seeds": 2, "timing_copies": [1, 2]},
     },
     "06_dcgan_faces": {
         "full": {"images": 10_000, "epochs": 50, "batch_size": 128, "frame_every": 2,
-                 "calibration_batches": 10, "spectrum_images": 1_024},
+                 "calibration_batches": 10, "spectrum_images": 1_024,
+                 # the pending GPU version (gpu/06_dcgan_faces.ipynb, issue 25); when it lands,
+                 # spectrum_images goes
+                 "heldout_images": 1_000, "seeds": 3, "ablation_epochs": 20,
+                 "quality_samples": 1_000, "saturating_steps": 100},
         "smoke": {"images": 32, "epochs": 1, "batch_size": 16, "frame_every": 1,
-                  "calibration_batches": 1, "spectrum_images": 64},
+                  "calibration_batches": 1, "spectrum_images": 64,
+                  "heldout_images": 12, "seeds": 2, "ablation_epochs": 1,
+                  "quality_samples": 12, "saturating_steps": 3},
     },
     "07_multi_input_networks": {
         "full": {"image_size": 32, "folds": 5, "house_epochs": 15,
-                 "faces": 10_000, "face_epochs": 3, "face_batch": 128},
+                 "faces": 10_000, "face_epochs": 3, "face_batch": 128, "seeds": 3},
         "smoke": {"image_size": 32, "folds": 2, "house_epochs": 1,
-                  "faces": 300, "face_epochs": 1, "face_batch": 128},
+                  "faces": 300, "face_epochs": 1, "face_batch": 128, "seeds": 2},
+    },
+    "08_variational_autoencoder": {  # every VAE: the same recipe; the β sweep reuses the β = 1 model of seed 0
+        "full": {"train_images": 60_000, "valid_images": 5_000, "test_images": 10_000, "latent_dims": 32,
+                 "epochs": 6, "long_epochs": 15, "batch_size": 128, "max_lr": 6e-3, "seeds": 3,
+                 "betas": [0.25, 1, 2, 4, 8],
+                 "latent2d_epochs": 12, "ae_epochs": 30, "judge_epochs": 3, "iw_images": 1_000,
+                 "iw_samples": 100, "curve_images": 100, "curve_samples": [1, 10, 100, 1_000],
+                 "samples": 5_000, "pairs": 200, "quadrature_images": 100,
+                 "quadrature_points": 201},
+        "smoke": {"train_images": 1_024, "valid_images": 256, "test_images": 512, "latent_dims": 32,
+                  "epochs": 1, "long_epochs": 2, "batch_size": 128, "max_lr": 6e-3, "seeds": 2,
+                  "betas": [0.5, 1, 4],
+                  "latent2d_epochs": 1, "ae_epochs": 1, "judge_epochs": 1, "iw_images": 64,
+                  "iw_samples": 100, "curve_images": 16, "curve_samples": [1, 10, 100],
+                  "samples": 256, "pairs": 16, "quadrature_images": 8,
+                  "quadrature_points": 61},
+    },
+    "09_gan_training_dynamics": {  # steps: generator updates; failure_steps: the changed runs (and snapshot)
+        "full": {"toy_steps": 3_000, "toy_frame_every": 150, "train_images": 60_000, "valid_images": 5_000,
+                 "test_images": 10_000, "steps": 2_000, "failure_steps": 500, "cgan_steps": 1_000,
+                 "scored": 5_000, "window": 25},
+        "smoke": {"toy_steps": 40, "toy_frame_every": 20, "train_images": 2_000, "valid_images": 400,
+                  "test_images": 400, "steps": 30, "failure_steps": 15, "cgan_steps": 15,
+                  "scored": 200, "window": 5},
     },
 }
 
@@ -164,6 +207,8 @@ def library_versions() -> dict[str, str]:
 def start_chapter(chapter: str, seed: int = 0, benchmark: bool = False) -> SimpleNamespace:
     """Seed, pick the device and print the mode and device once; return ``mode, device, size``.
 
+    With ``COURSE_PRETRAINED=1`` a chapter that has no published weights and trains for long says so, and for
+    how long (``utils.pretrained.unpublished_notice``); otherwise nothing more is printed.
     cuDNN's autotuner (``torch.backends.cudnn.benchmark``) is set here and nowhere else: off by default,
     because the kernels it picks can differ between runs and so change the numbers; ``benchmark=True`` turns
     it on for speed (a chapter that does so says why)."""
@@ -176,6 +221,8 @@ def start_chapter(chapter: str, seed: int = 0, benchmark: bool = False) -> Simpl
         torch.backends.cudnn.allow_tf32 = True
     size = chapter_sizes(chapter, mode)
     print(f"Mode: {mode} · device: {describe_device(device)} · torch {torch.__version__} · seed {seed}")
+    if notice := unpublished_notice(chapter, mode):
+        print(notice)
     write_record({"mode": mode, "device": describe_device(device), "versions": library_versions()})
     return SimpleNamespace(chapter=chapter, mode=mode, device=device, size=size, seed=seed)
 
