@@ -66,6 +66,8 @@ def test_check_gradient_ratio_passes_a_measurement_and_names_the_slips(confident
     losses = (-torch.log1p(-p).mean() / -torch.log(p).mean()).item()
     assert not check_gradient_ratio(losses, g, d, z) and "two losses' sizes" in verdict()
     assert not check_gradient_ratio(0.5, g, d, z) and "too high" in verdict()
+    # a prediction 0.9 % off the measurement (as D/(1 - D) is in the chapter's own run) is not a measurement
+    assert not check_gradient_ratio(right * 1.009, g, d, z) and "✅" not in verdict()
 
 
 # ---------------------------------------------------------------- the optimal discriminator

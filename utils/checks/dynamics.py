@@ -43,7 +43,8 @@ def check_gradient_ratio(ratio, generator, discriminator, z, name: str = "ratio"
 
     def near(x):
         return math.isclose(value, x, rel_tol=0.02)
-    if near(want):
+    # A measurement repeats to ~1e-6 on the same device; the predictions below can land within 1 % of it.
+    if math.isclose(value, want, rel_tol=1e-3):
         return _verdict(True, name)
     with torch.no_grad():
         d = torch.sigmoid(copy.deepcopy(discriminator)(copy.deepcopy(generator)(z)).reshape(-1))
@@ -172,7 +173,7 @@ SIGNS = {
                                      "digit-like shapes on a grey background",
     "D trains 5× more": "a discriminator that trains 5× more has won outright from the first steps, before the "
                         "generator learned anything, and its L_G is the highest of all (6 to 9 nats); the "
-                        "samples are dark, blotchy shapes",
+                        "samples are blobs, not digits (dark or pale, depending on the seed)",
     "saturating loss": "the saturating loss stalls within the first hundred steps: D(G(z)) falls to 0 and stays "
                        "there, L_G sits at 0, and the samples stay the untrained generator's grey noise",
 }
