@@ -146,13 +146,17 @@ def sizes_cell(chapter: str, overrides: dict) -> str:
 def weights_needed(nb, published=()) -> list[str]:
     """The names of the trained models the notebook's code passes to ``train_or_load``: string literals in the
     call, names of the book's weights ("chNN_...") the code holds elsewhere, as in a dict it passes from, and the
-    ``published`` names that an f-string's start ``f"chNN_...{`` builds ("chNN_...*" when none is published)."""
+    ``published`` names that an f-string's start ``f"chNN_...{`` builds ("chNN_...*" when none is published), and
+    chapter 8's digit judge where ``utils.sample_quality.digit_judge`` is called."""
     code = "\n".join(cell.source for cell in nb.cells if cell.cell_type == "code")
     if "train_or_load(" not in code:
         return []
+    from utils.sample_quality import JUDGE_NAME  # digit_judge(...) loads it through train_or_load
+
     built = [[name for name in sorted(published) if name.startswith(prefix)] or [prefix + "*"]
              for prefix in WEIGHT_PREFIX.findall(code)]
-    return list(dict.fromkeys(TRAIN_OR_LOAD.findall(code) + WEIGHT_NAME.findall(code) + sum(built, [])))
+    judge = [JUDGE_NAME] if "digit_judge(" in code else []
+    return list(dict.fromkeys(TRAIN_OR_LOAD.findall(code) + WEIGHT_NAME.findall(code) + sum(built, []) + judge))
 
 
 def printed(nb) -> str:

@@ -382,6 +382,12 @@ def test_weights_needed_expands_a_name_built_in_an_f_string_to_the_published_one
     assert timings.weights_needed(nb) == ["ch04_no_bn_*"]  # nothing published: the table says it trains
 
 
+def test_weights_needed_counts_the_digit_judge_a_chapter_loads_through_utils():
+    nb = new_notebook(cells=[new_code_cell(
+        'judge = digit_judge(run, images, labels, pretrained=True)\ntrain_or_load(run, "ch09_gan", g, fit)')])
+    assert timings.weights_needed(nb) == ["ch09_gan", "ch08_digit_judge"]
+
+
 def test_time_pretrained_refuses_without_published_weights_or_when_the_run_trained(tmp_path, monkeypatch):
     path = tmp_path / "09_demo.ipynb"
     nbformat.write(new_notebook(cells=[new_code_cell(
