@@ -15,6 +15,7 @@ from utils.sample_quality import (
     class_entropy_bits,
     confident_share,
     digit_judge,
+    half_grey_per_image,
     half_grey_share,
     judge_accuracy,
     judge_outputs,
@@ -192,6 +193,16 @@ def test_rate_samples_reports_the_judges_figures():
                       "class_entropy_bits": class_entropy_bits(probabilities.argmax(1))}
     with_real = rate_samples(judge, images, real_features=features)
     assert with_real["precision"] == 1.0 and with_real["recall"] == 1.0
+
+
+def test_half_grey_per_image_gives_each_images_share_and_pools_to_half_grey_share():
+    images = torch.zeros(3, 1, 28, 28)
+    images[0, 0, :4, :4] = 1.0                       # crisp: 0 of 16 inked pixels half grey
+    images[1, 0, :4, :4] = 0.5                       # soft: 16 of 16
+    images[2, 0, :2, :4], images[2, 0, 2:4, :4] = 1.0, 0.5  # 8 of 16
+    assert half_grey_per_image(images).tolist() == [0.0, 1.0, 0.5]
+    assert half_grey_share(images) == pytest.approx(24 / 48)  # pooled, not the mean of the shares
+    assert half_grey_per_image(torch.zeros(2, 1, 28, 28)).tolist() == [0.0, 0.0]  # no ink: nothing half grey
 
 
 def test_half_grey_share_counts_soft_ink_among_all_ink():

@@ -186,9 +186,21 @@ def rate_samples(judge, images, real_features=None, threshold=0.9, k=3) -> dict:
     return rating
 
 
+def half_grey_masks(images, inked=0.25, full=0.75):
+    """The pixels with ink (> ``inked``) and, of those, the ones only half inked (< ``full``): two bool tensors."""
+    ink = images > inked
+    return ink, ink & (images < full)
+
+
+def half_grey_per_image(images, inked=0.25, full=0.75) -> torch.Tensor:
+    """Each image's share of half-inked pixels among its inked ones, (N,): chapter 3's per-image measure."""
+    ink, half = half_grey_masks(images, inked, full)
+    return half.flatten(1).sum(1) / ink.flatten(1).sum(1).clamp(min=1)
+
+
 def half_grey_share(images, inked=0.25, full=0.75) -> float:
     """Of all pixels with ink (> ``inked``), the share only half inked (< ``full``): chapter 3's measure of
     soft, blurred strokes (real MNIST digits have crisp strokes, grey only at their edges)."""
     _check_images(images)
-    ink = images > inked
-    return ((images < full) & ink).sum().item() / max(1, ink.sum().item())
+    ink, half = half_grey_masks(images, inked, full)
+    return half.sum().item() / max(1, ink.sum().item())

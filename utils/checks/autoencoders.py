@@ -10,6 +10,7 @@ import torch
 
 from utils.checks.answers import check_number
 from utils.checks.verdicts import NO_ANSWER, Verdict, _unanswered, _verdict
+from utils.sample_quality import half_grey_masks, half_grey_per_image
 
 
 def check_low_rank_mse(answer, data: torch.Tensor, rank: int, name: str = "mse", rel_tol: float = 1e-3) -> Verdict:
@@ -99,7 +100,7 @@ def check_half_grey_curve(answer, x_a: torch.Tensor, x_b: torch.Tensor, steps: i
         return _verdict(False, name, "these look like percentages: give the shares as fractions (0 to 1).")
     if torch.allclose(values, pooled, atol=1e-3):
         return _verdict(False, name, "that is the share of all pairs' pixels pooled together: take each image's "
-                                     "share (half_grey_share), then the mean over the pairs.")
+                                     "share (half_grey_per_image), then the mean over the pairs.")
     wrong = int((values - expected).abs().argmax())
     return _verdict(False, name, f"at t = {wrong / (steps - 1):.2g} the mean share should be {expected[wrong]:.3f}, "
                                  f"not {values[wrong]:.3f}: cross-fade the pixels, (1 - t)·x_a + t·x_b.")
@@ -111,9 +112,8 @@ def _half_grey_curves(x_a: torch.Tensor, x_b: torch.Tensor, steps: int) -> tuple
     means, pooled = [], []
     for t in torch.linspace(0, 1, steps, dtype=torch.float64):
         faded = (1 - t) * x_a + t * x_b
-        ink, half = faded > 0.25, (faded > 0.25) & (faded < 0.75)
-        per_image = half.flatten(1).sum(1).double() / ink.flatten(1).sum(1).clamp(min=1)
-        means.append(per_image.mean())
+        ink, half = half_grey_masks(faded)
+        means.append(half_grey_per_image(faded).double().mean())
         pooled.append(half.sum().double() / ink.sum().clamp(min=1))
     return torch.stack(means), torch.stack(pooled)
 
